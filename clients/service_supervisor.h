@@ -1,0 +1,53 @@
+// Starts and stops the three dbt services as child processes of the user's
+// command, each on a unix socket in one runtime directory, with a pid file and
+// a log file beside it. Used by `dbt services up|down|status` and, later, by
+// `dbt run` for its private services.
+#ifndef DBT_CLIENTS_SERVICE_SUPERVISOR_H_
+#define DBT_CLIENTS_SERVICE_SUPERVISOR_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace dbt {
+
+inline constexpr const char* kServiceNames[] = {"translator", "executor", "cache"};
+
+struct ServicePaths {
+  std::string binary;
+  std::string socket;
+  std::string pid_file;
+  std::string log_file;
+};
+
+// The default runtime directory: $DBT_RUNTIME_DIR, else $XDG_RUNTIME_DIR/dbt,
+// else /tmp/dbt-$UID.
+std::string DefaultRuntimeDir();
+
+// Where the service binaries are: $DBT_SERVICES_DIR/NAME, else next to this
+// executable in Bazel's layout (bazel-bin/clients/dbt ->
+// bazel-bin/services/NAME/NAME), else NAME beside this executable.
+absl::StatusOr<std::string> FindServiceBinary(const std::string& name);
+
+ServicePaths PathsFor(const std::string& runtime_dir, const std::string& name);
+
+// Reads NAME.pid; returns the pid if that process still exists.
+absl::StatusOr<pid_t> RunningPid(const ServicePaths& paths);
+
+// Starts NAME detached (own session, stdout/stderr to its log file) and waits
+// until it reports SERVING. Returns its pid. On failure the log's tail is in
+// the error message.
+absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::string& name,
+                                   std::chrono::milliseconds timeout, int verbosity);
+
+// SIGTERM, then SIGKILL after `grace`; removes the pid file and the socket.
+absl::Status StopService(const ServicePaths& paths, std::chrono::milliseconds grace);
+
+}  // namespace dbt
+
+#endif  // DBT_CLIENTS_SERVICE_SUPERVISOR_H_
