@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/service/unix_socket.h"
 #include "proto/common.grpc.pb.h"
 #include "proto/grpc/health/v1/health.grpc.pb.h"
 
@@ -63,8 +64,17 @@ absl::StatusOr<v1::ServiceStatus> QueryStatus(grpc::Channel& channel,
 }
 
 absl::Status WaitForServing(const std::string& address, std::chrono::milliseconds timeout) {
-  auto channel = ConnectTo(address);
   auto give_up = std::chrono::steady_clock::now() + timeout;
+  // A channel created before its unix socket exists sits in reconnect
+  // backoff for seconds; wait for the socket to accept connections first.
+  std::string target = ToGrpcTarget(address);
+  if (absl::StartsWith(target, "unix:")) {
+    std::string path = target.substr(5);
+    while (!UnixSocketIsLive(path) && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  auto channel = ConnectTo(address);
   absl::Status last = absl::DeadlineExceededError("no answer");
   while (std::chrono::steady_clock::now() < give_up) {
     absl::StatusOr<bool> serving = CheckHealth(*channel, "", std::chrono::milliseconds(500));
