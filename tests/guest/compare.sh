@@ -1,0 +1,171 @@
+#!/bin/bash
+# Runs a RISC-V guest program under the reference (/usr/bin/qemu-riscv64) and under
+# the runner under test, and compares stdout, stderr and exit status.
+#
+# Usage: compare.sh [options] RUNNER PROG [ARGS...]
+#   RUNNER   the dbt client, invoked as `RUNNER run [$GUEST_RUNNER_FLAGS] PROG ARGS...`;
+#            "qemu" (or a path whose name starts with qemu-riscv64) runs qemu itself,
+#            which checks the harness and that the program's output is deterministic.
+#            The environment variable GUEST_RUNNER, when set, overrides RUNNER.
+#   --stdin FILE          feed FILE to both runs (default /dev/null)
+#   --stderr compare|ignore
+#                         ignore: for programs that die by a signal, where qemu's own
+#                         messages differ from dbt's (default compare)
+#   --expect-status N     the status the reference run must have (default 0); a
+#                         mismatch means the program or the oracle is wrong
+#   --timeout SECS        per run (default 120)
+#
+# Both runs see the same fixed environment (env -i ...) and the same, fresh working
+# directory; statuses are as a shell reports them (128+N for death by signal N).
+# Exit status: 0 when everything matches, 1 on a mismatch, 2 on a usage error.
+set -u
+
+stdin_file=/dev/null
+stderr_mode=compare
+expect_status=0
+timeout_secs=120
+qemu=${GUEST_QEMU:-/usr/bin/qemu-riscv64}
+
+usage() {
+  sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --stdin) stdin_file=$2; shift 2 ;;
+    --stderr) stderr_mode=$2; shift 2 ;;
+    --expect-status) expect_status=$2; shift 2 ;;
+    --timeout) timeout_secs=$2; shift 2 ;;
+    -h|--help) usage ;;
+    --) shift; break ;;
+    -*) echo "compare.sh: unknown option $1" >&2; usage ;;
+    *) break ;;
+  esac
+done
+[[ $# -ge 2 ]] || usage
+case "$stderr_mode" in compare|ignore) ;; *) usage ;; esac
+
+runner=${GUEST_RUNNER:-$1}
+prog=$2
+shift 2
+
+# Absolute paths without resolving symlinks: a Bazel runfiles path must stay a
+# runfiles path (dbt may find its services next to itself), and the runs happen
+# in another directory.
+absolute() {
+  case "$1" in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s\n' "$PWD/$1" ;;
+  esac
+}
+prog=$(absolute "$prog")
+stdin_file=$(absolute "$stdin_file")
+case "$runner" in
+  qemu) runner_cmd=("$qemu") ;;
+  *)
+    runner=$(absolute "$runner")
+    if [[ "$(basename "$runner")" == qemu-riscv64* ]]; then
+      runner_cmd=("$runner")
+    else
+      # shellcheck disable=SC2206  # GUEST_RUNNER_FLAGS is a word list on purpose.
+      runner_cmd=("$runner" run ${GUEST_RUNNER_FLAGS:-})
+    fi
+    ;;
+esac
+for f in "$prog" "$stdin_file" "${runner_cmd[0]}"; do
+  [[ -e "$f" ]] || { echo "compare.sh: $f does not exist" >&2; exit 2; }
+done
+
+base=$(mktemp -d "${TEST_TMPDIR:-${TMPDIR:-/tmp}}/compare.XXXXXX")
+base=$(cd "$base" && pwd -P)
+trap 'rm -rf "$base"' EXIT
+work=$base/work
+out=$base/out
+mkdir -p "$out"
+
+# The one environment both runs see. TEST_TMPDIR is where guest programs create
+# their scratch files; it is the working directory itself, so it is fresh per run.
+fixed_env=(
+  PATH=/usr/bin:/bin
+  HOME=/nonexistent
+  LANG=C
+  LC_ALL=C
+  TZ=UTC
+  TEST_TMPDIR="$work"
+  DBT_GUEST_TEST=1
+)
+
+# run_one LABEL CMD... : runs the guest in a fresh $work, records stdout, stderr and
+# status in $out/LABEL.*. Core dumps are off: qemu would write qemu_*.core files
+# into $work and the host would dump the runner's core.
+run_one() {
+  local label=$1
+  shift
+  rm -rf "$work"
+  mkdir -p "$work"
+  (
+    cd "$work" || exit 2
+    ulimit -c 0
+    exec /usr/bin/timeout -k 5 "$timeout_secs" /usr/bin/env -i "${fixed_env[@]}" "$@" \
+      <"$stdin_file" >"$out/$label.stdout" 2>"$out/$label.stderr"
+  )
+  echo $? >"$out/$label.status"
+}
+
+run_one qemu "$qemu" "$prog" "$@"
+run_one runner "${runner_cmd[@]}" "$prog" "$@"
+
+ref_status=$(cat "$out/qemu.status")
+status=$(cat "$out/runner.status")
+describe() {
+  local s=$1
+  if [[ $s -eq 124 ]]; then
+    echo "$s (timed out after ${timeout_secs}s)"
+  elif [[ $s -gt 128 ]]; then
+    echo "$s (killed by signal $((s - 128)): $(kill -l $((s - 128)) 2>/dev/null))"
+  else
+    echo "$s"
+  fi
+}
+
+failed=0
+show_diff() {
+  local what=$1
+  if ! cmp -s "$out/qemu.$what" "$out/runner.$what"; then
+    echo "=== $what differs (--- qemu-riscv64, +++ runner) ==="
+    diff -u --label "qemu-riscv64 $what" --label "runner $what" \
+      "$out/qemu.$what" "$out/runner.$what" | head -n 200
+    failed=1
+  fi
+}
+show_diff stdout
+if [[ $stderr_mode == compare ]]; then
+  show_diff stderr
+fi
+if [[ "$ref_status" != "$status" ]]; then
+  echo "=== exit status differs ==="
+  failed=1
+fi
+if [[ "$ref_status" != "$expect_status" ]]; then
+  echo "=== reference status $ref_status != expected $expect_status: the program or the oracle is wrong ==="
+  echo "--- qemu-riscv64 stdout (tail) ---"
+  tail -n 40 "$out/qemu.stdout"
+  echo "--- qemu-riscv64 stderr (tail) ---"
+  tail -n 20 "$out/qemu.stderr"
+  failed=1
+fi
+
+echo "program: $prog $*"
+echo "runner:  ${runner_cmd[*]}"
+echo "status:  qemu-riscv64 $(describe "$ref_status"), runner $(describe "$status")"
+if [[ $failed -ne 0 ]]; then
+  if [[ $stderr_mode == ignore ]]; then
+    echo "--- runner stderr (not compared; tail) ---"
+    tail -n 20 "$out/runner.stderr"
+  fi
+  echo "FAIL"
+  exit 1
+fi
+echo "PASS ($(wc -l <"$out/qemu.stdout") stdout lines compared)"
+exit 0

@@ -1,0 +1,166 @@
+"""Guest programs for RISC-V, their native twins, and guest-vs-qemu comparison tests.
+
+Everything is built by genrules that call Debian's compilers in /usr/bin; nothing
+is downloaded. Guest binaries are static (-static) so that a runner needs no
+sysroot. Outputs live under <package>/riscv64/ and <package>/x86_64/ so that a
+program and its native twin can share a name.
+"""
+
+_GUEST_CC = "/usr/bin/riscv64-linux-gnu-gcc"
+_GUEST_CXX = "/usr/bin/riscv64-linux-gnu-g++"
+_NATIVE_CC = "/usr/bin/gcc"
+_NATIVE_CXX = "/usr/bin/g++"
+
+# Warnings only: a guest test may deliberately do what a warning is about (NULL
+# writes, division by zero), so there is no -Werror.
+_COMMON_FLAGS = ["-Wall", "-Wno-unused-parameter"]
+
+_CXX_EXTENSIONS = (".cc", ".cpp", ".cxx")
+_COMPILED_EXTENSIONS = (".c", ".S", ".s") + _CXX_EXTENSIONS
+
+def _compile_cmd(compiler_c, compiler_cxx, srcs, flags):
+    """The genrule command compiling and linking `srcs` into $@."""
+    compiled = [s for s in srcs if s.endswith(_COMPILED_EXTENSIONS)]
+    if not compiled:
+        fail("no .c/.S/.cc file among srcs %s" % srcs)
+    cxx = [s for s in compiled if s.endswith(_CXX_EXTENSIONS)]
+    compiler = compiler_cxx if cxx else compiler_c
+    return " ".join(
+        [compiler] + flags + ["$(location %s)" % s for s in compiled] + ["-o $@"],
+    )
+
+def riscv_guest_binary(
+        name,
+        srcs,
+        copts = [],
+        opt = "-O2",
+        linkopts = [],
+        hdrs = [],
+        march = "rv64gc",
+        mabi = "lp64d",
+        **kwargs):
+    """A static RV64 Linux executable, `<package>/riscv64/<name>`.
+
+    srcs: .c, .S or .cc files (any .cc selects riscv64-linux-gnu-g++); hdrs: files
+    they include. opt is the optimization flag ("-O0", "-O2", "-O3", "-Os").
+    """
+    flags = ["-static", "-march=" + march, "-mabi=" + mabi, opt, "-g"] + _COMMON_FLAGS + copts
+    native.genrule(
+        name = name,
+        srcs = srcs + hdrs,
+        outs = ["riscv64/" + name],
+        cmd = _compile_cmd(_GUEST_CC, _GUEST_CXX, srcs, flags) + " " + " ".join(linkopts),
+        executable = True,
+        **kwargs
+    )
+
+def native_binary(name, srcs, copts = [], opt = "-O2", linkopts = [], hdrs = [], **kwargs):
+    """The x86-64 twin of a guest program (host gcc), `<package>/x86_64/<name>`."""
+    flags = [opt] + _COMMON_FLAGS + copts
+    native.genrule(
+        name = name,
+        srcs = srcs + hdrs,
+        outs = ["x86_64/" + name],
+        cmd = _compile_cmd(_NATIVE_CC, _NATIVE_CXX, srcs, flags) + " " + " ".join(linkopts),
+        executable = True,
+        **kwargs
+    )
+
+# The runner under test: an alias in //tests/guest that selects //clients:dbt or a
+# qemu stand-in (see tests/guest/BUILD).
+_RUNNER = "//tests/guest:runner"
+_COMPARE = "//tests/guest:compare.sh"
+
+def riscv_guest_compare_test(
+        name,
+        binary,
+        args = [],
+        stdin = None,
+        compare_stderr = True,
+        expect_status = 0,
+        data = [],
+        tags = [],
+        size = "small",
+        **kwargs):
+    """One sh_test: run `binary args` under qemu-riscv64 and under the runner, compare.
+
+    binary: label of a riscv_guest_binary. stdin: label of a file fed to both runs.
+    compare_stderr: False where qemu's own messages (uncaught signals) would differ
+    from dbt's. expect_status: the status the reference (qemu) run must have, as a
+    shell reports it (128+N for death by signal N); guards the test program itself.
+    """
+    flags = ["--expect-status", str(expect_status)]
+    test_data = [_RUNNER, binary] + data
+    if stdin:
+        flags += ["--stdin", "$(rootpath %s)" % stdin]
+        test_data.append(stdin)
+    if not compare_stderr:
+        flags += ["--stderr", "ignore"]
+    native.sh_test(
+        name = name,
+        srcs = [_COMPARE],
+        args = flags + ["$(rootpath %s)" % _RUNNER, "$(rootpath %s)" % binary] + args,
+        data = test_data,
+        tags = ["guest"] + tags,
+        size = size,
+        **kwargs
+    )
+
+def _opt_suffix(opt):
+    if not opt.startswith("-O"):
+        fail("opt must look like -O2, got %s" % opt)
+    return "O" + opt[2:]
+
+def riscv_guest_test(
+        name,
+        srcs,
+        opts = ["-O0", "-O2"],
+        copts = [],
+        linkopts = [],
+        hdrs = [],
+        runs = None,
+        args = [],
+        stdin = None,
+        compare_stderr = True,
+        expect_status = 0,
+        data = [],
+        tags = [],
+        size = "small",
+        **kwargs):
+    """A guest program built at each of `opts`, with one comparison test per build.
+
+    Targets, for opt "-O2": binary `<name>_O2_bin` (file riscv64/<name>_O2_bin) and
+    test `<name>_O2`. Tests are tagged "guest", "guest_O2" and `tags`, so
+    --test_tag_filters can pick them.
+
+    runs: optional dict suffix -> struct-like dict {"args": [...], "expect_status": N,
+    "stdin": label, "compare_stderr": bool}; each entry makes a test
+    `<name>_<suffix>_O2` sharing the binary. Without runs, one test uses args/stdin/...
+    """
+    for opt in opts:
+        suffix = _opt_suffix(opt)
+        bin_name = "%s_%s_bin" % (name, suffix)
+        riscv_guest_binary(
+            name = bin_name,
+            srcs = srcs,
+            hdrs = hdrs,
+            copts = copts,
+            opt = opt,
+            linkopts = linkopts,
+            tags = ["guest_binary"],
+        )
+        variants = runs if runs != None else {"": {}}
+        for run_suffix, run in variants.items():
+            test_name = name + ("_" + run_suffix if run_suffix else "") + "_" + suffix
+            riscv_guest_compare_test(
+                name = test_name,
+                binary = ":" + bin_name,
+                args = run.get("args", args),
+                stdin = run.get("stdin", stdin),
+                compare_stderr = run.get("compare_stderr", compare_stderr),
+                expect_status = run.get("expect_status", expect_status),
+                data = data,
+                tags = ["guest_" + suffix] + tags + run.get("tags", []),
+                size = size,
+                **kwargs
+            )
