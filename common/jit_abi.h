@@ -38,7 +38,11 @@ struct alignas(64) GuestEnv {
   uint64_t guest_base;      // Loaded into r14 by the prologue.
   uint64_t epilogue;        // Host address of the return-to-dispatcher path.
   uint32_t exit_request;    // Non-zero: leave at the next TB entry (signals, kill).
-  uint32_t pad0;
+  // Why a TB left with kTbExitNoChain when the runtime must act: a
+  // riscv::InterpExit value (kEcall, kEbreak, kIllegal, kFenceI), with
+  // cpu.pc set as the interpreter would set it. 0 (kInsnLimit) means none:
+  // plain end of block or indirect jump miss. The dispatcher clears it.
+  uint32_t pending_exception;
   uint64_t scratch[8];      // Spill area owned by generated code of one TB.
   uint64_t helpers[kMaxHelpers];  // Helper entry points, numbered by HelperId.
   JumpCacheEntry jump_cache[1 << kJumpCacheBits];  // Indirect-jump lookup.
