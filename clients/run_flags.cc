@@ -1,0 +1,113 @@
+#include "clients/run_flags.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace dbt {
+namespace {
+
+bool KnownDebugItem(const std::string& item) {
+  for (const char* known : kDebugItems) {
+    if (item == known) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* RunUsage() {
+  return "usage: dbt run [OPTIONS] PROG [ARGS...]\n"
+         "Runs a RISC-V 64 Linux program (static ELF) on this machine.\n"
+         "  -d ITEM[,ITEM]     log per TB: in_asm, op, op_opt, out_asm, exec, cpu, page, nochain\n"
+         "  -D FILE            write the -d and -strace logs to FILE instead of stderr\n"
+         "  -strace            log every system call\n"
+         "  --tb-size N        code buffer size in MiB\n"
+         "  --one-insn-per-tb  translate one guest instruction per block (-singlestep)\n"
+         "  --interpret        run the reference interpreter instead of translating\n"
+         "  --stats-json PATH  write translation statistics as JSON at exit\n"
+         "  -E VAR=VALUE       set an environment variable for the guest\n"
+         "  -U VAR             remove an environment variable for the guest\n"
+         "  -0 ARGV0           the guest's argv[0] (default: PROG)\n";
+}
+
+absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
+  RunFlags flags;
+  size_t i = 0;
+  // Options take their value either as the next argument or after '='.
+  auto value = [&](const std::string& arg, const std::string& name,
+                   std::string* out) -> absl::Status {
+    if (arg.size() > name.size() && arg[name.size()] == '=') {
+      *out = arg.substr(name.size() + 1);
+      return absl::OkStatus();
+    }
+    if (i + 1 >= args.size()) return absl::InvalidArgumentError(name + " needs a value");
+    *out = args[++i];
+    return absl::OkStatus();
+  };
+  auto is = [](const std::string& arg, const std::string& name) {
+    return arg == name || absl::StartsWith(arg, name + "=");
+  };
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    if (arg.empty() || arg[0] != '-') break;
+    std::string v;
+    if (is(arg, "-d")) {
+      if (absl::Status st = value(arg, "-d", &v); !st.ok()) return st;
+      for (absl::string_view item : absl::StrSplit(v, ',', absl::SkipEmpty())) {
+        if (!KnownDebugItem(std::string(item))) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("unknown -d item '", item, "'; known: ", absl::StrJoin(kDebugItems, ",")));
+        }
+        flags.debug_items.emplace_back(item);
+      }
+    } else if (is(arg, "-D")) {
+      if (absl::Status st = value(arg, "-D", &flags.log_file); !st.ok()) return st;
+    } else if (arg == "-strace" || arg == "--strace") {
+      flags.strace = true;
+    } else if (is(arg, "--tb-size") || is(arg, "-tb-size")) {
+      if (absl::Status st = value(arg, arg.rfind("--", 0) == 0 ? "--tb-size" : "-tb-size", &v);
+          !st.ok()) {
+        return st;
+      }
+      if (!absl::SimpleAtoi(v, &flags.tb_size_mib) || flags.tb_size_mib == 0 ||
+          flags.tb_size_mib > 4096) {
+        return absl::InvalidArgumentError("--tb-size takes a size in MiB from 1 to 4096");
+      }
+    } else if (arg == "--one-insn-per-tb" || arg == "-one-insn-per-tb" || arg == "-singlestep") {
+      flags.one_insn_per_tb = true;
+    } else if (arg == "--interpret") {
+      flags.interpret = true;
+    } else if (is(arg, "--stats-json")) {
+      if (absl::Status st = value(arg, "--stats-json", &flags.stats_json); !st.ok()) return st;
+    } else if (is(arg, "-E")) {
+      if (absl::Status st = value(arg, "-E", &v); !st.ok()) return st;
+      if (v.find('=') == std::string::npos) {
+        return absl::InvalidArgumentError("-E takes VAR=VALUE");
+      }
+      flags.set_env.push_back(v);
+    } else if (is(arg, "-U")) {
+      if (absl::Status st = value(arg, "-U", &v); !st.ok()) return st;
+      flags.unset_env.push_back(v);
+    } else if (is(arg, "-0")) {
+      if (absl::Status st = value(arg, "-0", &flags.argv0); !st.ok()) return st;
+    } else if (arg == "-h" || arg == "--help" || arg == "-help") {
+      flags.help = true;
+      return flags;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown option '", arg, "'"));
+    }
+  }
+  if (i >= args.size()) return absl::InvalidArgumentError("no program given");
+  flags.program = args[i];
+  flags.args.assign(args.begin() + i + 1, args.end());
+  return flags;
+}
+
+}  // namespace dbt
