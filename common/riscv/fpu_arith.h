@@ -33,14 +33,17 @@ inline uint64_t DivRem(u128 n, uint64_t d, uint64_t* rem) {
 #endif
 }
 
-// Exact sum of two nonzero values m * 2^e whose significands have their
-// leading one at bit 125 and at least two zero bits at the bottom. The smaller
-// operand is aligned with a sticky jam; since the larger one ends in zeros,
-// the jammed difference is off by less than one unit at bit 0 and rounds the
-// same way (the result's last place is far above bit 1).
-template <class F>
-typename F::Bits AddAligned(bool sign_a, int32_t exp_a, u128 sig_a, bool sign_b, int32_t exp_b,
-                            u128 sig_b, uint32_t rm, uint32_t* fflags) {
+// Sum of two nonzero values m * 2^e whose significands have their leading
+// one at the same bit, Sig's second-highest bit or lower (so the sum cannot
+// carry out), and at least two zero bits at the bottom. The smaller operand
+// is aligned with a sticky jam; since the larger one ends in zeros, a jammed
+// difference is off from the exact one by less than one unit at bit 0, and an
+// inexact jam only happens for exponent gaps beyond those bottom zeros, where
+// at most one bit cancels and the result's last place stays far above bit 1:
+// it rounds exactly like the exact sum. (With a gap of 0 or 1 no bit is lost.)
+template <class F, class Sig>
+typename F::Bits AddAligned(bool sign_a, int32_t exp_a, Sig sig_a, bool sign_b, int32_t exp_b,
+                            Sig sig_b, uint32_t rm, uint32_t* fflags) {
   if (exp_a < exp_b || (exp_a == exp_b && sig_a < sig_b)) {
     std::swap(sign_a, sign_b);
     std::swap(exp_a, exp_b);
@@ -48,7 +51,7 @@ typename F::Bits AddAligned(bool sign_a, int32_t exp_a, u128 sig_a, bool sign_b,
   }
   // Now |a| >= |b|: the result has a's sign unless it is an exact zero.
   sig_b = ShiftRightJam(sig_b, static_cast<uint32_t>(exp_a - exp_b));
-  u128 sum;
+  Sig sum;
   if (sign_a == sign_b) {
     sum = sig_a + sig_b;
   } else {
@@ -59,9 +62,16 @@ typename F::Bits AddAligned(bool sign_a, int32_t exp_a, u128 sig_a, bool sign_b,
   return NormalizeRound<F>(sign_a, exp_a, sum, rm, fflags);
 }
 
-// Puts a nonzero significand's leading one at bit 125.
+// Puts a nonzero significand's leading one at bit 125 (for fused products
+// of up to 106 bits, which then end in at least 19 zero bits).
 inline u128 AlignTo125(u128 sig, int32_t* exp) {
   const int shift = 125 - Msb(sig);
+  *exp -= shift;
+  return sig << shift;
+}
+// Puts a significand of at most 53 bits at bit 61: at least 9 zero bits end it.
+inline uint64_t AlignTo61(uint64_t sig, int32_t* exp) {
+  const int shift = 61 - Msb(sig);
   *exp -= shift;
   return sig << shift;
 }
@@ -94,7 +104,7 @@ typename F::Bits Add(typename F::Bits a, typename F::Bits b, uint32_t rm, uint32
   }
   if (IsZero<F>(a)) return b;
   Finite x = Decompose<F>(a), y = Decompose<F>(b);
-  const u128 sig_x = AlignTo125(x.sig, &x.exp), sig_y = AlignTo125(y.sig, &y.exp);
+  const uint64_t sig_x = AlignTo61(x.sig, &x.exp), sig_y = AlignTo61(y.sig, &y.exp);
   return AddAligned<F>(x.sign, x.exp, sig_x, y.sign, y.exp, sig_y, rm, fflags);
 }
 
@@ -204,8 +214,6 @@ typename F::Bits MulAdd(typename F::Bits a, typename F::Bits b, typename F::Bits
   const u128 product = u128{x.sig} * y.sig;
   if (IsZero<F>(c)) return NormalizeRound<F>(sign_p, exp_p, product, rm, fflags);
   Finite z = Decompose<F>(c);
-  // The product has at most 106 bits, so aligned at bit 125 its bottom 19
-  // bits are zero, as AddAligned requires.
   const u128 sig_p = AlignTo125(product, &exp_p);
   const u128 sig_c = AlignTo125(z.sig, &z.exp);
   return AddAligned<F>(sign_p, exp_p, sig_p, sign_c, z.exp, sig_c, rm, fflags);
