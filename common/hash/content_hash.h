@@ -1,0 +1,40 @@
+// The 128-bit content hash of guest code that keys translated blocks
+// (DESIGN.md: a TB's key includes a 128-bit hash of its guest bytes).
+// XXH3-128 (Debian libxxhash): fast, well distributed, stable across
+// releases of the library for a given input, which persistence requires.
+#ifndef DBT_COMMON_HASH_CONTENT_HASH_H_
+#define DBT_COMMON_HASH_CONTENT_HASH_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace dbt {
+
+struct ContentHash {
+  uint64_t lo = 0;
+  uint64_t hi = 0;
+  friend bool operator==(const ContentHash& a, const ContentHash& b) {
+    return a.lo == b.lo && a.hi == b.hi;
+  }
+  friend bool operator!=(const ContentHash& a, const ContentHash& b) { return !(a == b); }
+};
+
+ContentHash HashBytes(const void* data, size_t len);
+
+// Hash of several ranges as if concatenated (a TB spanning two pages).
+class ContentHasher {
+ public:
+  ContentHasher();
+  ~ContentHasher();
+  ContentHasher(const ContentHasher&) = delete;
+  ContentHasher& operator=(const ContentHasher&) = delete;
+  void Update(const void* data, size_t len);
+  ContentHash Finish() const;
+
+ private:
+  void* state_;  // XXH3_state_t
+};
+
+}  // namespace dbt
+
+#endif  // DBT_COMMON_HASH_CONTENT_HASH_H_
