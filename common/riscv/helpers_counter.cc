@@ -1,0 +1,30 @@
+// Counter CSR helpers: cycle, time, instret.
+//
+// Generated code does not count retired instructions (that would cost a
+// memory update per TB), so, like qemu-user, cycle and instret read a host
+// clock: monotonic and advancing, not a count of guest instructions. The
+// reference interpreter, which does count, keeps cpu.instret exact; the two
+// engines agree on everything else, which is why differential tests leave
+// these CSRs out. time is the host's monotonic clock in nanoseconds.
+#include <time.h>
+
+#include <cstdint>
+
+#include "common/riscv/helpers.h"
+
+namespace dbt::riscv {
+namespace {
+
+uint64_t MonotonicNanoseconds() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace
+
+uint64_t HelperReadCycle(GuestEnv* env) { return MonotonicNanoseconds(); }
+uint64_t HelperReadTime(GuestEnv* env) { return MonotonicNanoseconds(); }
+uint64_t HelperReadInstret(GuestEnv* env) { return MonotonicNanoseconds(); }
+
+}  // namespace dbt::riscv
