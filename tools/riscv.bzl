@@ -76,7 +76,7 @@ def riscv_guest_compare_test(
         binary,
         args = [],
         stdin = None,
-        compare_stderr = True,
+        stderr = "compare",
         expect_status = 0,
         data = [],
         tags = [],
@@ -85,8 +85,9 @@ def riscv_guest_compare_test(
     """One sh_test: run `binary args` under qemu-riscv64 and under the runner, compare.
 
     binary: label of a riscv_guest_binary. stdin: label of a file fed to both runs.
-    compare_stderr: False where qemu's own messages (uncaught signals) would differ
-    from dbt's. expect_status: the status the reference (qemu) run must have, as a
+    stderr: "compare" (identical), "guest" (compare after dropping lines that start
+    with "qemu:" or "dbt:", the runners' own messages, e.g. about uncaught signals)
+    or "ignore". expect_status: the status the reference (qemu) run must have, as a
     shell reports it (128+N for death by signal N); guards the test program itself.
     """
     flags = ["--expect-status", str(expect_status)]
@@ -94,8 +95,9 @@ def riscv_guest_compare_test(
     if stdin:
         flags += ["--stdin", "$(rootpath %s)" % stdin]
         test_data.append(stdin)
-    if not compare_stderr:
-        flags += ["--stderr", "ignore"]
+    if stderr not in ("compare", "guest", "ignore"):
+        fail("stderr must be compare, guest or ignore, got %s" % stderr)
+    flags += ["--stderr", stderr]
     native.sh_test(
         name = name,
         srcs = [_COMPARE],
@@ -121,7 +123,7 @@ def riscv_guest_test(
         runs = None,
         args = [],
         stdin = None,
-        compare_stderr = True,
+        stderr = "compare",
         expect_status = 0,
         data = [],
         tags = [],
@@ -134,7 +136,7 @@ def riscv_guest_test(
     --test_tag_filters can pick them.
 
     runs: optional dict suffix -> struct-like dict {"args": [...], "expect_status": N,
-    "stdin": label, "compare_stderr": bool}; each entry makes a test
+    "stdin": label, "stderr": mode, "tags": [...]}; each entry makes a test
     `<name>_<suffix>_O2` sharing the binary. Without runs, one test uses args/stdin/...
     """
     for opt in opts:
@@ -157,7 +159,7 @@ def riscv_guest_test(
                 binary = ":" + bin_name,
                 args = run.get("args", args),
                 stdin = run.get("stdin", stdin),
-                compare_stderr = run.get("compare_stderr", compare_stderr),
+                stderr = run.get("stderr", stderr),
                 expect_status = run.get("expect_status", expect_status),
                 data = data,
                 tags = ["guest_" + suffix] + tags + run.get("tags", []),

@@ -8,9 +8,13 @@
 #            which checks the harness and that the program's output is deterministic.
 #            The environment variable GUEST_RUNNER, when set, overrides RUNNER.
 #   --stdin FILE          feed FILE to both runs (default /dev/null)
-#   --stderr compare|ignore
-#                         ignore: for programs that die by a signal, where qemu's own
-#                         messages differ from dbt's (default compare)
+#   --stderr compare|guest|ignore
+#                         compare: stderr must be identical (default)
+#                         guest: compare after dropping the runners' own diagnostic
+#                           lines, those starting with "qemu:" or "dbt:" (e.g. qemu's
+#                           "qemu: uncaught target signal"), for programs that die by
+#                           a signal
+#                         ignore: do not compare stderr
 #   --expect-status N     the status the reference run must have (default 0); a
 #                         mismatch means the program or the oracle is wrong
 #   --timeout SECS        per run (default 120)
@@ -44,7 +48,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ $# -ge 2 ]] || usage
-case "$stderr_mode" in compare|ignore) ;; *) usage ;; esac
+case "$stderr_mode" in compare|guest|ignore) ;; *) usage ;; esac
 
 runner=${GUEST_RUNNER:-$1}
 prog=$2
@@ -140,7 +144,12 @@ show_diff() {
   fi
 }
 show_diff stdout
-if [[ $stderr_mode == compare ]]; then
+if [[ $stderr_mode == guest ]]; then
+  for label in qemu runner; do
+    grep -Ev '^(qemu|dbt):' "$out/$label.stderr" >"$out/$label.guest-stderr"
+  done
+  show_diff guest-stderr
+elif [[ $stderr_mode == compare ]]; then
   show_diff stderr
 fi
 if [[ "$ref_status" != "$status" ]]; then
@@ -160,8 +169,8 @@ echo "program: $prog $*"
 echo "runner:  ${runner_cmd[*]}"
 echo "status:  qemu-riscv64 $(describe "$ref_status"), runner $(describe "$status")"
 if [[ $failed -ne 0 ]]; then
-  if [[ $stderr_mode == ignore ]]; then
-    echo "--- runner stderr (not compared; tail) ---"
+  if [[ $stderr_mode != compare ]]; then
+    echo "--- runner stderr (not compared as is; tail) ---"
     tail -n 20 "$out/runner.stderr"
   fi
   echo "FAIL"

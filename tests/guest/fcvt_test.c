@@ -19,49 +19,48 @@
 // the same order as kRmNames.
 static const char* const kRmNames[] = {"rne", "rtz", "rdn", "rup", "rmm", "dyn"};
 #define FOR_EACH_RM(X, insn, name) \
-  X(insn, name, rne) X(insn, name, rtz) X(insn, name, rdn) X(insn, name, rup) X(insn, name, rmm) X(insn, name, dyn)
+  X(insn, name, rne)               \
+  X(insn, name, rtz) X(insn, name, rdn) X(insn, name, rup) X(insn, name, rmm) X(insn, name, dyn)
 
 // Float (in an f register, NaN-boxed by the compiler for float) to integer register.
-#define DEFINE_F2I(insn, name, rm)                                                        \
-  static uint64_t name##_##rm(uint64_t in_bits, unsigned* flags) {                       \
-    uint64_t r;                                                                          \
-    unsigned long f;                                                                     \
-    asm volatile("fmv.d.x ft0, %2\n\tcsrw fflags, zero\n\t" insn " %0, ft0, " #rm        \
-                 "\n\tfrflags %1"                                                        \
-                 : "=r"(r), "=r"(f)                                                      \
-                 : "r"(in_bits)                                                          \
-                 : "ft0");                                                               \
-    *flags = (unsigned)f;                                                                \
-    return r;                                                                            \
+#define DEFINE_F2I(insn, name, rm)                                                                 \
+  static uint64_t name##_##rm(uint64_t in_bits, unsigned* flags) {                                 \
+    uint64_t r;                                                                                    \
+    unsigned long f;                                                                               \
+    asm volatile("fmv.d.x ft0, %2\n\tcsrw fflags, zero\n\t" insn " %0, ft0, " #rm "\n\tfrflags %1" \
+                 : "=r"(r), "=r"(f)                                                                \
+                 : "r"(in_bits)                                                                    \
+                 : "ft0");                                                                         \
+    *flags = (unsigned)f;                                                                          \
+    return r;                                                                                      \
   }
 // Integer register to float; the result is read back raw with fmv.x.d, so a float
 // result shows its NaN-boxing (upper 32 bits all ones).
-#define DEFINE_I2F(insn, name, rm)                                                        \
-  static uint64_t name##_##rm(uint64_t in, unsigned* flags) {                             \
-    uint64_t r;                                                                          \
-    unsigned long f;                                                                     \
-    asm volatile("csrw fflags, zero\n\t" insn " ft0, %2, " #rm                            \
-                 "\n\tfrflags %1\n\tfmv.x.d %0, ft0"                                     \
-                 : "=r"(r), "=r"(f)                                                      \
-                 : "r"(in)                                                               \
-                 : "ft0");                                                               \
-    *flags = (unsigned)f;                                                                \
-    return r;                                                                            \
+#define DEFINE_I2F(insn, name, rm)                                                                 \
+  static uint64_t name##_##rm(uint64_t in, unsigned* flags) {                                      \
+    uint64_t r;                                                                                    \
+    unsigned long f;                                                                               \
+    asm volatile("csrw fflags, zero\n\t" insn " ft0, %2, " #rm "\n\tfrflags %1\n\tfmv.x.d %0, ft0" \
+                 : "=r"(r), "=r"(f)                                                                \
+                 : "r"(in)                                                                         \
+                 : "ft0");                                                                         \
+    *flags = (unsigned)f;                                                                          \
+    return r;                                                                                      \
   }
 // Float to float; fcvt.d.s takes no rounding mode in the assembler syntax (it is
 // exact), so it gets its own definition below.
 #define DEFINE_F2F(insn, name, rm) DEFINE_I2F_F(insn, name, rm)
-#define DEFINE_I2F_F(insn, name, rm)                                                      \
-  static uint64_t name##_##rm(uint64_t in_bits, unsigned* flags) {                       \
-    uint64_t r;                                                                          \
-    unsigned long f;                                                                     \
-    asm volatile("fmv.d.x ft1, %2\n\tcsrw fflags, zero\n\t" insn " ft0, ft1, " #rm        \
-                 "\n\tfrflags %1\n\tfmv.x.d %0, ft0"                                     \
-                 : "=r"(r), "=r"(f)                                                      \
-                 : "r"(in_bits)                                                          \
-                 : "ft0", "ft1");                                                        \
-    *flags = (unsigned)f;                                                                \
-    return r;                                                                            \
+#define DEFINE_I2F_F(insn, name, rm)                                               \
+  static uint64_t name##_##rm(uint64_t in_bits, unsigned* flags) {                 \
+    uint64_t r;                                                                    \
+    unsigned long f;                                                               \
+    asm volatile("fmv.d.x ft1, %2\n\tcsrw fflags, zero\n\t" insn " ft0, ft1, " #rm \
+                 "\n\tfrflags %1\n\tfmv.x.d %0, ft0"                               \
+                 : "=r"(r), "=r"(f)                                                \
+                 : "r"(in_bits)                                                    \
+                 : "ft0", "ft1");                                                  \
+    *flags = (unsigned)f;                                                          \
+    return r;                                                                      \
   }
 
 // fcvt.d.w and fcvt.d.wu are exact, and the assembler refuses a rounding mode for
@@ -73,22 +72,22 @@ static const char* const kRmNames[] = {"rne", "rtz", "rdn", "rup", "rmm", "dyn"}
 #define RMNUM_rup "3"
 #define RMNUM_rmm "4"
 #define RMNUM_dyn "7"
-#define DEFINE_I2F_EXACT(rs2, name, rm)                                                   \
-  static uint64_t name##_##rm(uint64_t in, unsigned* flags) {                             \
-    uint64_t r;                                                                          \
-    unsigned long f;                                                                     \
-    asm volatile("csrw fflags, zero\n\t.insn r 0x53, " RMNUM_##rm ", 0x69, ft0, %2, " rs2 \
-                 "\n\tfrflags %1\n\tfmv.x.d %0, ft0"                                     \
-                 : "=r"(r), "=r"(f)                                                      \
-                 : "r"(in)                                                               \
-                 : "ft0");                                                               \
-    *flags = (unsigned)f;                                                                \
-    return r;                                                                            \
+#define DEFINE_I2F_EXACT(rs2, name, rm)                                      \
+  static uint64_t name##_##rm(uint64_t in, unsigned* flags) {                \
+    uint64_t r;                                                              \
+    unsigned long f;                                                         \
+    asm volatile("csrw fflags, zero\n\t.insn r 0x53, " RMNUM_##rm            \
+                 ", 0x69, ft0, %2, " rs2 "\n\tfrflags %1\n\tfmv.x.d %0, ft0" \
+                 : "=r"(r), "=r"(f)                                          \
+                 : "r"(in)                                                   \
+                 : "ft0");                                                   \
+    *flags = (unsigned)f;                                                    \
+    return r;                                                                \
   }
 
 typedef uint64_t (*ConvFn)(uint64_t, unsigned*);
 #define RM_TABLE_ENTRY(insn, name, rm) name##_##rm,
-#define DEFINE_CONV(kind, insn, name) \
+#define DEFINE_CONV(kind, insn, name)    \
   FOR_EACH_RM(DEFINE_##kind, insn, name) \
   static const ConvFn name[6] = {FOR_EACH_RM(RM_TABLE_ENTRY, insn, name)};
 
@@ -113,25 +112,53 @@ DEFINE_CONV(F2F, "fcvt.s.d", fcvt_s_d)
 static uint64_t FcvtDS(uint64_t in_bits, unsigned* flags) {
   uint64_t r;
   unsigned long f;
-  asm volatile("fmv.d.x ft1, %2\n\tcsrw fflags, zero\n\tfcvt.d.s ft0, ft1\n\tfrflags %1\n\t"
-               "fmv.x.d %0, ft0"
-               : "=r"(r), "=r"(f)
-               : "r"(in_bits)
-               : "ft0", "ft1");
+  asm volatile(
+      "fmv.d.x ft1, %2\n\tcsrw fflags, zero\n\tfcvt.d.s ft0, ft1\n\tfrflags %1\n\t"
+      "fmv.x.d %0, ft0"
+      : "=r"(r), "=r"(f)
+      : "r"(in_bits)
+      : "ft0", "ft1");
   *flags = (unsigned)f;
   return r;
 }
 
 // Inputs, as binary64 values; single-precision instructions get them rounded to
 // binary32 (exactly representable ones are chosen where it matters) and NaN-boxed.
-static const double kDoubleInputs[] = {
-    0.0, -0.0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 1.0000000000000002,
-    -1.0, 3.7, -3.7, 123456.789, 2147483647.0, 2147483647.5, 2147483648.0, -2147483648.0,
-    -2147483648.5, -2147483649.0, 4294967295.0, 4294967295.5, 4294967296.0,
-    9223372036854774784.0 /* 2^63-1024 */, 9223372036854775808.0 /* 2^63 */,
-    -9223372036854775808.0, -9223372036854777856.0, 18446744073709549568.0 /* 2^64-2048 */,
-    18446744073709551616.0 /* 2^64 */, 1e30, -1e30, 5e-324, -5e-324, 2.2250738585072014e-308,
-    1e300};
+static const double kDoubleInputs[] = {0.0,
+                                       -0.0,
+                                       0.5,
+                                       1.5,
+                                       2.5,
+                                       -0.5,
+                                       -1.5,
+                                       -2.5,
+                                       0.49999999999999994,
+                                       1.0000000000000002,
+                                       -1.0,
+                                       3.7,
+                                       -3.7,
+                                       123456.789,
+                                       2147483647.0,
+                                       2147483647.5,
+                                       2147483648.0,
+                                       -2147483648.0,
+                                       -2147483648.5,
+                                       -2147483649.0,
+                                       4294967295.0,
+                                       4294967295.5,
+                                       4294967296.0,
+                                       9223372036854774784.0 /* 2^63-1024 */,
+                                       9223372036854775808.0 /* 2^63 */,
+                                       -9223372036854775808.0,
+                                       -9223372036854777856.0,
+                                       18446744073709549568.0 /* 2^64-2048 */,
+                                       18446744073709551616.0 /* 2^64 */,
+                                       1e30,
+                                       -1e30,
+                                       5e-324,
+                                       -5e-324,
+                                       2.2250738585072014e-308,
+                                       1e300};
 static const uint64_t kSpecialDoubleBits[] = {
     0x7ff0000000000000ull, 0xfff0000000000000ull,  // +inf, -inf
     0x7ff8000000000000ull, 0xfff8000000000000ull,  // quiet NaNs
@@ -139,20 +166,50 @@ static const uint64_t kSpecialDoubleBits[] = {
     0x7ffc000000000123ull,                         // quiet NaN with payload
 };
 static const uint32_t kFloatOnlyBits[] = {
-    0x4b800001u /* 16777218 */, 0x4effffffu /* 2147483520 */, 0x4f000000u /* 2^31 */,
-    0xcf000000u /* -2^31 */,    0x4f800000u /* 2^32 */,       0x5effffffu /* 2^63-2^39 */,
-    0x5f000000u /* 2^63 */,     0xdf000000u /* -2^63 */,      0x5f800000u /* 2^64 */,
-    0x00000001u /* min subnormal */, 0x7f800000u, 0xff800000u, 0x7fc00000u, 0xffc00000u,
-    0x7f800001u /* sNaN */,     0x7fa00000u /* sNaN */,       0x3f000001u /* 0.5+ulp */,
+    0x4b800001u /* 16777218 */,
+    0x4effffffu /* 2147483520 */,
+    0x4f000000u /* 2^31 */,
+    0xcf000000u /* -2^31 */,
+    0x4f800000u /* 2^32 */,
+    0x5effffffu /* 2^63-2^39 */,
+    0x5f000000u /* 2^63 */,
+    0xdf000000u /* -2^63 */,
+    0x5f800000u /* 2^64 */,
+    0x00000001u /* min subnormal */,
+    0x7f800000u,
+    0xff800000u,
+    0x7fc00000u,
+    0xffc00000u,
+    0x7f800001u /* sNaN */,
+    0x7fa00000u /* sNaN */,
+    0x3f000001u /* 0.5+ulp */,
     0x3effffffu /* 0.5-ulp */,
 };
-static const uint64_t kIntInputs[] = {
-    0, 1, (uint64_t)-1, 2, (uint64_t)-3, 16777216, 16777217, 16777219, (uint64_t)-16777217,
-    0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull, 0x7fffffffffffffffull,
-    0x8000000000000000ull, 0xffffffffffffffffull, 0x20000000000001ull /* 2^53+1 */,
-    0x20000000000003ull, 0x123456780000000full /* .w must ignore the upper half */,
-    0xffffffff80000000ull, 0x00000000fffffffeull, 0xdeadbeefcafebabeull,
-    0x7fffff8000000000ull, 0x8000008000000001ull, 1000000007ull};
+static const uint64_t kIntInputs[] = {0,
+                                      1,
+                                      (uint64_t)-1,
+                                      2,
+                                      (uint64_t)-3,
+                                      16777216,
+                                      16777217,
+                                      16777219,
+                                      (uint64_t)-16777217,
+                                      0x7fffffff,
+                                      0x80000000,
+                                      0xffffffff,
+                                      0x100000000ull,
+                                      0x7fffffffffffffffull,
+                                      0x8000000000000000ull,
+                                      0xffffffffffffffffull,
+                                      0x20000000000001ull /* 2^53+1 */,
+                                      0x20000000000003ull,
+                                      0x123456780000000full /* .w must ignore the upper half */,
+                                      0xffffffff80000000ull,
+                                      0x00000000fffffffeull,
+                                      0xdeadbeefcafebabeull,
+                                      0x7fffff8000000000ull,
+                                      0x8000008000000001ull,
+                                      1000000007ull};
 
 // The dynamic rounding mode for the "dyn" column. It is only in force around the
 // conversions themselves: glibc's printf aborts when frm holds RMM, which it cannot
@@ -210,9 +267,12 @@ static void RunInstructionTable(int fenv_index) {
     PrintRow("fcvt.s.d", fcvt_s_d, DoubleBits(kDoubleInputs[i]), text);
   }
   static const double kNarrowing[] = {3.4028235677973366e38 /* rounds to FLT_MAX or inf */,
-                                      3.4028236692093846e38, 1.401298464324817e-45,
+                                      3.4028236692093846e38,
+                                      1.401298464324817e-45,
                                       7.006492321624085e-46 /* half of min subnormal */,
-                                      1.1754942807573643e-38, 0.1, 16777217.0};
+                                      1.1754942807573643e-38,
+                                      0.1,
+                                      16777217.0};
   for (unsigned i = 0; i < sizeof kNarrowing / sizeof kNarrowing[0]; i++) {
     snprintf(text, sizeof text, "%.17g", kNarrowing[i]);
     PrintRow("fcvt.s.d", fcvt_s_d, DoubleBits(kNarrowing[i]), text);
@@ -295,30 +355,30 @@ static void CheckManualValues(void) {
 // FENV_ACCESS support GCC would otherwise move it across the calls.
 #define PIN(v) asm volatile("" : "+r"(v)::"memory")
 #define PIN_F(v) asm volatile("" : "+f"(v)::"memory")
-#define SHOW_INT(label, type, fmt, expr)        \
-  do {                                          \
-    feclearexcept(FE_ALL_EXCEPT);               \
-    type v_ = (expr);                           \
-    PIN(v_);                                    \
-    unsigned fl_ = FetestFlags();               \
+#define SHOW_INT(label, type, fmt, expr)                  \
+  do {                                                    \
+    feclearexcept(FE_ALL_EXCEPT);                         \
+    type v_ = (expr);                                     \
+    PIN(v_);                                              \
+    unsigned fl_ = FetestFlags();                         \
     printf(" " label "=" fmt "/%s", v_, FflagsName(fl_)); \
   } while (0)
-#define SHOW_FP(label, type, expr)              \
-  do {                                          \
-    feclearexcept(FE_ALL_EXCEPT);               \
-    type v_ = (expr);                           \
-    PIN_F(v_);                                  \
-    unsigned fl_ = FetestFlags();               \
+#define SHOW_FP(label, type, expr)                           \
+  do {                                                       \
+    feclearexcept(FE_ALL_EXCEPT);                            \
+    type v_ = (expr);                                        \
+    PIN_F(v_);                                               \
+    unsigned fl_ = FetestFlags();                            \
     printf(" " label "=%a/%s", (double)v_, FflagsName(fl_)); \
   } while (0)
 
-static volatile double c_inputs[] = {2.5, -2.5, 3.5, 0.5, -0.5, 1e10, -1e10, 4294967296.5,
-                                     9.3e18, -9.3e18, 2e19, -1.0, 1.0, 0.0, -0.0,
-                                     1.0 / 0.0, 0.0 / 0.0};
+static volatile double c_inputs[] = {2.5,   -2.5,         3.5,    0.5,       -0.5,     1e10,
+                                     -1e10, 4294967296.5, 9.3e18, -9.3e18,   2e19,     -1.0,
+                                     1.0,   0.0,          -0.0,   1.0 / 0.0, 0.0 / 0.0};
 static volatile long long c_int_inputs[] = {16777217, -16777217, 9007199254740993LL,
                                             -9007199254740993LL, 0x7fffffffffffffffLL};
-static volatile unsigned long long c_uint_inputs[] = {0xffffffffffffffffull,
-                                                      0x8000000000000001ull, 4294967295ull};
+static volatile unsigned long long c_uint_inputs[] = {0xffffffffffffffffull, 0x8000000000000001ull,
+                                                      4294967295ull};
 
 static void RunCConversions(void) {
   for (int m = 0; m < 4; m++) {

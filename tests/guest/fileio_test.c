@@ -72,8 +72,8 @@ static void CountWithGetdents(const char* dir) {
     }
   }
   close(fd);
-  printf("getdents64: %d entries, %d regular, %d dirs, more than one call: %d\n", entries,
-         regular, dirs, calls > 1);
+  printf("getdents64: %d entries, %d regular, %d dirs, more than one call: %d\n", entries, regular,
+         dirs, calls > 1);
 }
 
 int main(void) {
@@ -96,7 +96,7 @@ int main(void) {
   char back[1000];
   CHECK_EQ(read(fd, back, sizeof back), 500);  // short read at end of file
   CHECK(memcmp(back, block + 500, 500) == 0);
-  CHECK_EQ(read(fd, back, sizeof back), 0);    // end of file
+  CHECK_EQ(read(fd, back, sizeof back), 0);  // end of file
   CHECK_EQ(lseek(fd, 123, SEEK_SET), 123);
   CHECK_EQ(read(fd, back, 10), 10);
   CHECK(memcmp(back, block + 123, 10) == 0);

@@ -59,7 +59,9 @@ static inline unsigned ReadFrm(void) {
 }
 // Sets the dynamic rounding mode directly: 0 RNE, 1 RTZ, 2 RDN, 3 RUP, 4 RMM.
 // RMM has no <fenv.h> name, so this is the only way to select it.
-static inline void WriteFrm(unsigned mode) { asm volatile("fsrm %0" ::"r"((unsigned long)mode) : "memory"); }
+static inline void WriteFrm(unsigned mode) {
+  asm volatile("fsrm %0" ::"r"((unsigned long)mode) : "memory");
+}
 
 static const char* const kRoundingNames[] = {"rne", "rtz", "rdn", "rup", "rmm"};
 static const int kFenvModes[] = {FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD};

@@ -11,21 +11,23 @@
 
 // Double and single ops with explicit rounding mode; single-precision operands are
 // passed as raw 64-bit register values, so NaN-boxing is under the test's control.
-#define ARITH(name, insn, rm)                                                            \
-  static uint64_t name##_##rm(uint64_t a, uint64_t b, unsigned* flags) {                \
-    uint64_t r;                                                                         \
-    unsigned long f;                                                                    \
-    asm volatile("fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tcsrw fflags, zero\n\t" insn     \
-                 " ft0, ft1, ft2, " #rm "\n\tfrflags %1\n\tfmv.x.d %0, ft0"             \
-                 : "=r"(r), "=r"(f)                                                     \
-                 : "r"(a), "r"(b)                                                       \
-                 : "ft0", "ft1", "ft2");                                                \
-    *flags = (unsigned)f;                                                               \
-    return r;                                                                           \
+#define ARITH(name, insn, rm)                                                       \
+  static uint64_t name##_##rm(uint64_t a, uint64_t b, unsigned* flags) {            \
+    uint64_t r;                                                                     \
+    unsigned long f;                                                                \
+    asm volatile("fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tcsrw fflags, zero\n\t" insn \
+                 " ft0, ft1, ft2, " #rm "\n\tfrflags %1\n\tfmv.x.d %0, ft0"         \
+                 : "=r"(r), "=r"(f)                                                 \
+                 : "r"(a), "r"(b)                                                   \
+                 : "ft0", "ft1", "ft2");                                            \
+    *flags = (unsigned)f;                                                           \
+    return r;                                                                       \
   }
-#define ARITH_ALL_RM(name, insn) \
-  ARITH(name, insn, rne) ARITH(name, insn, rtz) ARITH(name, insn, rdn) ARITH(name, insn, rup) ARITH(name, insn, rmm) \
-  static uint64_t (*const name[5])(uint64_t, uint64_t, unsigned*) = {name##_rne, name##_rtz, name##_rdn, name##_rup, name##_rmm};
+#define ARITH_ALL_RM(name, insn)                                                                 \
+  ARITH(name, insn, rne)                                                                         \
+  ARITH(name, insn, rtz) ARITH(name, insn, rdn) ARITH(name, insn, rup)                           \
+      ARITH(name, insn, rmm) static uint64_t (*const name[5])(uint64_t, uint64_t, unsigned*) = { \
+          name##_rne, name##_rtz, name##_rdn, name##_rup, name##_rmm};
 
 ARITH_ALL_RM(FaddD, "fadd.d")
 ARITH_ALL_RM(FsubD, "fsub.d")
@@ -37,25 +39,25 @@ ARITH_ALL_RM(FmulS, "fmul.s")
 ARITH_ALL_RM(FdivS, "fdiv.s")
 
 // Ops without a rounding mode; compare results go to an integer register.
-#define NO_RM(name, insn, out_is_int)                                                    \
-  static uint64_t name(uint64_t a, uint64_t b, unsigned* flags) {                       \
-    uint64_t r;                                                                         \
-    unsigned long f;                                                                    \
-    if (out_is_int) {                                                                   \
-      asm volatile("fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tcsrw fflags, zero\n\t" insn   \
-                   " %0, ft1, ft2\n\tfrflags %1"                                        \
-                   : "=r"(r), "=r"(f)                                                   \
-                   : "r"(a), "r"(b)                                                     \
-                   : "ft1", "ft2");                                                     \
-    } else {                                                                            \
-      asm volatile("fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tcsrw fflags, zero\n\t" insn   \
-                   " ft0, ft1, ft2\n\tfrflags %1\n\tfmv.x.d %0, ft0"                    \
-                   : "=r"(r), "=r"(f)                                                   \
-                   : "r"(a), "r"(b)                                                     \
-                   : "ft0", "ft1", "ft2");                                              \
-    }                                                                                   \
-    *flags = (unsigned)f;                                                               \
-    return r;                                                                           \
+#define NO_RM(name, insn, out_is_int)                                                 \
+  static uint64_t name(uint64_t a, uint64_t b, unsigned* flags) {                     \
+    uint64_t r;                                                                       \
+    unsigned long f;                                                                  \
+    if (out_is_int) {                                                                 \
+      asm volatile("fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tcsrw fflags, zero\n\t" insn \
+                   " %0, ft1, ft2\n\tfrflags %1"                                      \
+                   : "=r"(r), "=r"(f)                                                 \
+                   : "r"(a), "r"(b)                                                   \
+                   : "ft1", "ft2");                                                   \
+    } else {                                                                          \
+      asm volatile("fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tcsrw fflags, zero\n\t" insn \
+                   " ft0, ft1, ft2\n\tfrflags %1\n\tfmv.x.d %0, ft0"                  \
+                   : "=r"(r), "=r"(f)                                                 \
+                   : "r"(a), "r"(b)                                                   \
+                   : "ft0", "ft1", "ft2");                                            \
+    }                                                                                 \
+    *flags = (unsigned)f;                                                             \
+    return r;                                                                         \
   }
 NO_RM(FeqD, "feq.d", 1)
 NO_RM(FltD, "flt.d", 1)
@@ -100,25 +102,24 @@ static uint32_t FswRaw(uint64_t reg) {
 }
 
 static const uint64_t kD[] = {
-    0x0000000000000000ull, 0x8000000000000000ull, 0x3ff0000000000000ull,
+    0x0000000000000000ull, 0x8000000000000000ull,         0x3ff0000000000000ull,
     0xbff0000000000000ull, 0x4008000000000000ull /* 3 */, 0x3fb999999999999aull /* 0.1 */,
-    0x0000000000000001ull, 0x0010000000000000ull, 0x7fefffffffffffffull,
-    0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
+    0x0000000000000001ull, 0x0010000000000000ull,         0x7fefffffffffffffull,
+    0x7ff0000000000000ull, 0xfff0000000000000ull,         0x7ff8000000000000ull,
     0x7ff0000000000001ull, 0x3ff0000000000001ull /* 1+ulp */};
-static const uint32_t kS[] = {0x00000000u, 0x80000000u, 0x3f800000u, 0xbf800000u,
-                              0x40400000u, 0x3dcccccdu, 0x00000001u, 0x00800000u,
-                              0x7f7fffffu, 0x7f800000u, 0xff800000u, 0x7fc00000u,
-                              0x7f800001u, 0x3f800001u};
+static const uint32_t kS[] = {0x00000000u, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x40400000u,
+                              0x3dcccccdu, 0x00000001u, 0x00800000u, 0x7f7fffffu, 0x7f800000u,
+                              0xff800000u, 0x7fc00000u, 0x7f800001u, 0x3f800001u};
 enum { kN = sizeof kD / sizeof kD[0] };
 _Static_assert(sizeof kS / sizeof kS[0] == kN, "same number of single operands");
 
 static uint64_t Box(uint32_t s) { return 0xffffffff00000000ull | s; }
 
 static void ArithTables(void) {
-  static uint64_t (*const* const kOpsD[])(uint64_t, uint64_t, unsigned*) = {FaddD, FsubD,
-                                                                            FmulD, FdivD};
-  static uint64_t (*const* const kOpsS[])(uint64_t, uint64_t, unsigned*) = {FaddS, FsubS,
-                                                                            FmulS, FdivS};
+  static uint64_t (*const* const kOpsD[])(uint64_t, uint64_t, unsigned*) = {FaddD, FsubD, FmulD,
+                                                                            FdivD};
+  static uint64_t (*const* const kOpsS[])(uint64_t, uint64_t, unsigned*) = {FaddS, FsubS, FmulS,
+                                                                            FdivS};
   static const char* const kNames[] = {"add", "sub", "mul", "div"};
   for (int op = 0; op < 4; op++) {
     for (int i = 0; i < kN; i++) {
@@ -148,23 +149,21 @@ static void CompareSignTables(void) {
       unsigned f[6];
       uint64_t eq = FeqD(kD[i], kD[j], &f[0]), lt = FltD(kD[i], kD[j], &f[1]),
                le = FleD(kD[i], kD[j], &f[2]);
-      uint64_t eqs = FeqS(Box(kS[i]), Box(kS[j]), &f[3]),
-               lts = FltS(Box(kS[i]), Box(kS[j]), &f[4]),
+      uint64_t eqs = FeqS(Box(kS[i]), Box(kS[j]), &f[3]), lts = FltS(Box(kS[i]), Box(kS[j]), &f[4]),
                les = FleS(Box(kS[i]), Box(kS[j]), &f[5]);
       unsigned g;
       uint64_t sj = FsgnjD(kD[i], kD[j], &g), sjn = FsgnjnD(kD[i], kD[j], &g),
                sjx = FsgnjxD(kD[i], kD[j], &g);
-      uint64_t sjs = FsgnjS(Box(kS[i]), Box(kS[j]), &g),
-               sjns = FsgnjnS(Box(kS[i]), Box(kS[j]), &g),
+      uint64_t sjs = FsgnjS(Box(kS[i]), Box(kS[j]), &g), sjns = FsgnjnS(Box(kS[i]), Box(kS[j]), &g),
                sjxs = FsgnjxS(Box(kS[i]), Box(kS[j]), &g);
-      printf("cmp %d %d: d eq%llu/%s lt%llu/%s le%llu/%s s eq%llu/%s lt%llu/%s le%llu/%s "
-             "sgnj %016llx %016llx %016llx %016llx %016llx %016llx\n",
-             i, j, (unsigned long long)eq, FflagsName(f[0]), (unsigned long long)lt,
-             FflagsName(f[1]), (unsigned long long)le, FflagsName(f[2]),
-             (unsigned long long)eqs, FflagsName(f[3]), (unsigned long long)lts,
-             FflagsName(f[4]), (unsigned long long)les, FflagsName(f[5]),
-             (unsigned long long)sj, (unsigned long long)sjn, (unsigned long long)sjx,
-             (unsigned long long)sjs, (unsigned long long)sjns, (unsigned long long)sjxs);
+      printf(
+          "cmp %d %d: d eq%llu/%s lt%llu/%s le%llu/%s s eq%llu/%s lt%llu/%s le%llu/%s "
+          "sgnj %016llx %016llx %016llx %016llx %016llx %016llx\n",
+          i, j, (unsigned long long)eq, FflagsName(f[0]), (unsigned long long)lt, FflagsName(f[1]),
+          (unsigned long long)le, FflagsName(f[2]), (unsigned long long)eqs, FflagsName(f[3]),
+          (unsigned long long)lts, FflagsName(f[4]), (unsigned long long)les, FflagsName(f[5]),
+          (unsigned long long)sj, (unsigned long long)sjn, (unsigned long long)sjx,
+          (unsigned long long)sjs, (unsigned long long)sjns, (unsigned long long)sjxs);
     }
     printf("fclass %016llx=%03llx %08x=%03llx fmv.x.w=%016llx\n", (unsigned long long)kD[i],
            (unsigned long long)FclassD(kD[i]), kS[i], (unsigned long long)FclassS(Box(kS[i])),

@@ -16,56 +16,60 @@
 #include "fp_util.h"
 #include "guest_check.h"
 
-#define BINARY_D(name, insn)                                                             \
-  static uint64_t name(uint64_t a, uint64_t b, unsigned* flags) {                       \
-    uint64_t r;                                                                         \
-    unsigned long f;                                                                    \
-    asm volatile("fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tcsrw fflags, zero\n\t" insn     \
-                 " ft0, ft1, ft2\n\tfrflags %1\n\tfmv.x.d %0, ft0"                      \
-                 : "=r"(r), "=r"(f)                                                     \
-                 : "r"(a), "r"(b)                                                       \
-                 : "ft0", "ft1", "ft2");                                                \
-    *flags = (unsigned)f;                                                               \
-    return r;                                                                           \
+#define BINARY_D(name, insn)                                                        \
+  static uint64_t name(uint64_t a, uint64_t b, unsigned* flags) {                   \
+    uint64_t r;                                                                     \
+    unsigned long f;                                                                \
+    asm volatile("fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tcsrw fflags, zero\n\t" insn \
+                 " ft0, ft1, ft2\n\tfrflags %1\n\tfmv.x.d %0, ft0"                  \
+                 : "=r"(r), "=r"(f)                                                 \
+                 : "r"(a), "r"(b)                                                   \
+                 : "ft0", "ft1", "ft2");                                            \
+    *flags = (unsigned)f;                                                           \
+    return r;                                                                       \
   }
 // Single precision: inputs are NaN-boxed here, the raw 64-bit result is returned.
-#define BINARY_S(name, insn)                                                             \
-  static uint64_t name(uint32_t a, uint32_t b, unsigned* flags) {                       \
-    uint64_t r;                                                                         \
-    unsigned long f;                                                                    \
-    asm volatile("fmv.w.x ft1, %2\n\tfmv.w.x ft2, %3\n\tcsrw fflags, zero\n\t" insn     \
-                 " ft0, ft1, ft2\n\tfrflags %1\n\tfmv.x.d %0, ft0"                      \
-                 : "=r"(r), "=r"(f)                                                     \
-                 : "r"((uint64_t)a), "r"((uint64_t)b)                                   \
-                 : "ft0", "ft1", "ft2");                                                \
-    *flags = (unsigned)f;                                                               \
-    return r;                                                                           \
+#define BINARY_S(name, insn)                                                        \
+  static uint64_t name(uint32_t a, uint32_t b, unsigned* flags) {                   \
+    uint64_t r;                                                                     \
+    unsigned long f;                                                                \
+    asm volatile("fmv.w.x ft1, %2\n\tfmv.w.x ft2, %3\n\tcsrw fflags, zero\n\t" insn \
+                 " ft0, ft1, ft2\n\tfrflags %1\n\tfmv.x.d %0, ft0"                  \
+                 : "=r"(r), "=r"(f)                                                 \
+                 : "r"((uint64_t)a), "r"((uint64_t)b)                               \
+                 : "ft0", "ft1", "ft2");                                            \
+    *flags = (unsigned)f;                                                           \
+    return r;                                                                       \
   }
-#define TERNARY_D(name, insn)                                                            \
-  static uint64_t name(uint64_t a, uint64_t b, uint64_t c, unsigned* flags) {           \
-    uint64_t r;                                                                         \
-    unsigned long f;                                                                    \
-    asm volatile("fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tfmv.d.x ft3, %4\n\t"            \
-                 "csrw fflags, zero\n\t" insn " ft0, ft1, ft2, ft3\n\tfrflags %1\n\t"   \
-                 "fmv.x.d %0, ft0"                                                      \
-                 : "=r"(r), "=r"(f)                                                     \
-                 : "r"(a), "r"(b), "r"(c)                                               \
-                 : "ft0", "ft1", "ft2", "ft3");                                         \
-    *flags = (unsigned)f;                                                               \
-    return r;                                                                           \
+#define TERNARY_D(name, insn)                                                 \
+  static uint64_t name(uint64_t a, uint64_t b, uint64_t c, unsigned* flags) { \
+    uint64_t r;                                                               \
+    unsigned long f;                                                          \
+    asm volatile(                                                             \
+        "fmv.d.x ft1, %2\n\tfmv.d.x ft2, %3\n\tfmv.d.x ft3, %4\n\t"           \
+        "csrw fflags, zero\n\t" insn                                          \
+        " ft0, ft1, ft2, ft3\n\tfrflags %1\n\t"                               \
+        "fmv.x.d %0, ft0"                                                     \
+        : "=r"(r), "=r"(f)                                                    \
+        : "r"(a), "r"(b), "r"(c)                                              \
+        : "ft0", "ft1", "ft2", "ft3");                                        \
+    *flags = (unsigned)f;                                                     \
+    return r;                                                                 \
   }
-#define TERNARY_S(name, insn)                                                            \
-  static uint64_t name(uint32_t a, uint32_t b, uint32_t c, unsigned* flags) {           \
-    uint64_t r;                                                                         \
-    unsigned long f;                                                                    \
-    asm volatile("fmv.w.x ft1, %2\n\tfmv.w.x ft2, %3\n\tfmv.w.x ft3, %4\n\t"            \
-                 "csrw fflags, zero\n\t" insn " ft0, ft1, ft2, ft3\n\tfrflags %1\n\t"   \
-                 "fmv.x.d %0, ft0"                                                      \
-                 : "=r"(r), "=r"(f)                                                     \
-                 : "r"((uint64_t)a), "r"((uint64_t)b), "r"((uint64_t)c)                 \
-                 : "ft0", "ft1", "ft2", "ft3");                                         \
-    *flags = (unsigned)f;                                                               \
-    return r;                                                                           \
+#define TERNARY_S(name, insn)                                                 \
+  static uint64_t name(uint32_t a, uint32_t b, uint32_t c, unsigned* flags) { \
+    uint64_t r;                                                               \
+    unsigned long f;                                                          \
+    asm volatile(                                                             \
+        "fmv.w.x ft1, %2\n\tfmv.w.x ft2, %3\n\tfmv.w.x ft3, %4\n\t"           \
+        "csrw fflags, zero\n\t" insn                                          \
+        " ft0, ft1, ft2, ft3\n\tfrflags %1\n\t"                               \
+        "fmv.x.d %0, ft0"                                                     \
+        : "=r"(r), "=r"(f)                                                    \
+        : "r"((uint64_t)a), "r"((uint64_t)b), "r"((uint64_t)c)                \
+        : "ft0", "ft1", "ft2", "ft3");                                        \
+    *flags = (unsigned)f;                                                     \
+    return r;                                                                 \
   }
 
 BINARY_D(FminD, "fmin.d")
@@ -84,22 +88,24 @@ TERNARY_S(FnmsubS, "fnmsub.s")
 static uint64_t FsqrtD(uint64_t a, unsigned* flags) {
   uint64_t r;
   unsigned long f;
-  asm volatile("fmv.d.x ft1, %2\n\tcsrw fflags, zero\n\tfsqrt.d ft0, ft1\n\tfrflags %1\n\t"
-               "fmv.x.d %0, ft0"
-               : "=r"(r), "=r"(f)
-               : "r"(a)
-               : "ft0", "ft1");
+  asm volatile(
+      "fmv.d.x ft1, %2\n\tcsrw fflags, zero\n\tfsqrt.d ft0, ft1\n\tfrflags %1\n\t"
+      "fmv.x.d %0, ft0"
+      : "=r"(r), "=r"(f)
+      : "r"(a)
+      : "ft0", "ft1");
   *flags = (unsigned)f;
   return r;
 }
 static uint64_t FsqrtS(uint32_t a, unsigned* flags) {
   uint64_t r;
   unsigned long f;
-  asm volatile("fmv.w.x ft1, %2\n\tcsrw fflags, zero\n\tfsqrt.s ft0, ft1\n\tfrflags %1\n\t"
-               "fmv.x.d %0, ft0"
-               : "=r"(r), "=r"(f)
-               : "r"((uint64_t)a)
-               : "ft0", "ft1");
+  asm volatile(
+      "fmv.w.x ft1, %2\n\tcsrw fflags, zero\n\tfsqrt.s ft0, ft1\n\tfrflags %1\n\t"
+      "fmv.x.d %0, ft0"
+      : "=r"(r), "=r"(f)
+      : "r"((uint64_t)a)
+      : "ft0", "ft1");
   *flags = (unsigned)f;
   return r;
 }
@@ -115,11 +121,10 @@ static const uint64_t kD[] = {
     0x7ff0000000000001ull, 0x7ffc00000000dead,     // sNaN, qNaN with payload
     0x3ff0000010000000ull,                         // 1 + 2^-28
 };
-static const uint32_t kS[] = {0x00000000u, 0x80000000u, 0x3f800000u, 0xbf800000u,
-                              0x40000000u, 0x3f000000u, 0x00000001u, 0x807fffffu,
-                              0x7f7fffffu, 0xff7fffffu, 0x7f800000u, 0xff800000u,
-                              0x7fc00000u, 0xffc00000u, 0x7f800001u, 0x7fc0dead,
-                              0x3f800008u /* 1 + 2^-20 */};
+static const uint32_t kS[] = {0x00000000u, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x40000000u,
+                              0x3f000000u, 0x00000001u, 0x807fffffu, 0x7f7fffffu, 0xff7fffffu,
+                              0x7f800000u, 0xff800000u, 0x7fc00000u, 0xffc00000u, 0x7f800001u,
+                              0x7fc0dead,  0x3f800008u /* 1 + 2^-20 */};
 enum { kNumD = sizeof kD / sizeof kD[0], kNumS = sizeof kS / sizeof kS[0] };
 
 static void MinMaxTables(void) {
@@ -127,9 +132,9 @@ static void MinMaxTables(void) {
     for (int j = 0; j < kNumD; j++) {
       unsigned f1, f2;
       uint64_t mn = FminD(kD[i], kD[j], &f1), mx = FmaxD(kD[i], kD[j], &f2);
-      printf("fmin.d/fmax.d %016llx %016llx = %016llx/%s %016llx/%s\n",
-             (unsigned long long)kD[i], (unsigned long long)kD[j], (unsigned long long)mn,
-             FflagsName(f1), (unsigned long long)mx, FflagsName(f2));
+      printf("fmin.d/fmax.d %016llx %016llx = %016llx/%s %016llx/%s\n", (unsigned long long)kD[i],
+             (unsigned long long)kD[j], (unsigned long long)mn, FflagsName(f1),
+             (unsigned long long)mx, FflagsName(f2));
     }
   }
   for (int i = 0; i < kNumS; i++) {
@@ -171,15 +176,16 @@ static void FmaTables(void) {
           // Lines for the rounding-sensitive operands only, to keep the output short.
           if (kPick[a] == 16 || kPick[c] == 14) {
             WriteFrm(0);
-            printf("fma %s %016llx %016llx %016llx: d %016llx/%s %016llx/%s %016llx/%s "
-                   "%016llx/%s s %016llx/%s %016llx/%s %016llx/%s %016llx/%s\n",
-                   kRoundingNames[m], (unsigned long long)x, (unsigned long long)y,
-                   (unsigned long long)z, (unsigned long long)r[0], FflagsName(fl[0]),
-                   (unsigned long long)r[1], FflagsName(fl[1]), (unsigned long long)r[2],
-                   FflagsName(fl[2]), (unsigned long long)r[3], FflagsName(fl[3]),
-                   (unsigned long long)r[4], FflagsName(fl[4]), (unsigned long long)r[5],
-                   FflagsName(fl[5]), (unsigned long long)r[6], FflagsName(fl[6]),
-                   (unsigned long long)r[7], FflagsName(fl[7]));
+            printf(
+                "fma %s %016llx %016llx %016llx: d %016llx/%s %016llx/%s %016llx/%s "
+                "%016llx/%s s %016llx/%s %016llx/%s %016llx/%s %016llx/%s\n",
+                kRoundingNames[m], (unsigned long long)x, (unsigned long long)y,
+                (unsigned long long)z, (unsigned long long)r[0], FflagsName(fl[0]),
+                (unsigned long long)r[1], FflagsName(fl[1]), (unsigned long long)r[2],
+                FflagsName(fl[2]), (unsigned long long)r[3], FflagsName(fl[3]),
+                (unsigned long long)r[4], FflagsName(fl[4]), (unsigned long long)r[5],
+                FflagsName(fl[5]), (unsigned long long)r[6], FflagsName(fl[6]),
+                (unsigned long long)r[7], FflagsName(fl[7]));
             WriteFrm((unsigned)m);
           }
         }
@@ -210,15 +216,15 @@ static void SqrtTables(void) {
     uint64_t r = FsqrtD(DoubleBits(2.0), &f);
     uint64_t r3 = FsqrtD(DoubleBits(3.0), &f);
     WriteFrm(0);
-    printf("fsqrt %s sqrt(2)=%016llx sqrt(3)=%016llx\n", kRoundingNames[m],
-           (unsigned long long)r, (unsigned long long)r3);
+    printf("fsqrt %s sqrt(2)=%016llx sqrt(3)=%016llx\n", kRoundingNames[m], (unsigned long long)r,
+           (unsigned long long)r3);
   }
 }
 
 // libm entry points (glibc implements these with the same instructions on RV64,
 // but through calls, spills and its own NaN handling).
-static volatile double lib_d[] = {0.0, -0.0, 1.0, -1.0, 2.0, 1e-310, INFINITY, -INFINITY, NAN,
-                                  -NAN};
+static volatile double lib_d[] = {0.0,    -0.0,     1.0,       -1.0, 2.0,
+                                  1e-310, INFINITY, -INFINITY, NAN,  -NAN};
 static void LibmTables(void) {
   enum { kN = sizeof lib_d / sizeof lib_d[0] };
   for (int i = 0; i < kN; i++) {
@@ -229,8 +235,8 @@ static void LibmTables(void) {
       float mnf = fminf((float)lib_d[i], (float)lib_d[j]);
       double fm = fma(lib_d[i], lib_d[j], 1.0);
       asm volatile("" : "+f"(mn), "+f"(mx), "+f"(mnf), "+f"(fm)::"memory");
-      printf("libm %g %g: fmin=%g fmax=%g fminf=%g fma(a,b,1)=%g flags %s\n", lib_d[i],
-             lib_d[j], mn, mx, mnf, fm, FflagsName(FetestFlags()));
+      printf("libm %g %g: fmin=%g fmax=%g fminf=%g fma(a,b,1)=%g flags %s\n", lib_d[i], lib_d[j],
+             mn, mx, mnf, fm, FflagsName(FetestFlags()));
     }
     feclearexcept(FE_ALL_EXCEPT);
     double s = sqrt(lib_d[i]);
@@ -267,11 +273,11 @@ static void CheckManualValues(void) {
   CHECK_EQ(FmaddD(pinf, pz, qnan, &f), qnan);
   CHECK_EQ(f, 16);
   // (1 + 2^-28)^2 - (1 + 2^-27) = 2^-56, exact only when fused.
-  CHECK_EQ(FmsubD(DoubleBits(1.0 + 0x1p-28), DoubleBits(1.0 + 0x1p-28),
-                  DoubleBits(1.0 + 0x1p-27), &f),
-           DoubleBits(0x1p-56));
+  CHECK_EQ(
+      FmsubD(DoubleBits(1.0 + 0x1p-28), DoubleBits(1.0 + 0x1p-28), DoubleBits(1.0 + 0x1p-27), &f),
+      DoubleBits(0x1p-56));
   CHECK_EQ(f, 0);
-  CHECK_EQ(FnmaddD(one, one, one, &f), DoubleBits(-2.0));  // -(a*b) - c
+  CHECK_EQ(FnmaddD(one, one, one, &f), DoubleBits(-2.0));             // -(a*b) - c
   CHECK_EQ(FnmsubD(one, one, DoubleBits(3.0), &f), DoubleBits(2.0));  // -(a*b) + c
   CHECK(fma(1.0 + 0x1p-28, 1.0 + 0x1p-28, -(1.0 + 0x1p-27)) == 0x1p-56);
   CHECK(signbit(fmin(0.0, -0.0)) && !signbit(fmax(-0.0, 0.0)));

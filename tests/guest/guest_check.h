@@ -9,24 +9,23 @@
 
 static int g_guest_failures;
 
-#define CHECK(cond)                                                 \
-  do {                                                              \
-    if (!(cond)) {                                                  \
-      printf("FAIL line %d: %s\n", __LINE__, #cond);                \
-      g_guest_failures++;                                           \
-    }                                                               \
+#define CHECK(cond)                                  \
+  do {                                               \
+    if (!(cond)) {                                   \
+      printf("FAIL line %d: %s\n", __LINE__, #cond); \
+      g_guest_failures++;                            \
+    }                                                \
   } while (0)
 
 // Compares as 64-bit integers and prints both values on a mismatch.
-#define CHECK_EQ(actual, expected)                                          \
-  do {                                                                      \
-    uint64_t check_a_ = (uint64_t)(actual), check_e_ = (uint64_t)(expected); \
-    if (check_a_ != check_e_) {                                             \
-      printf("FAIL line %d: %s = 0x%llx, expected %s = 0x%llx\n", __LINE__, \
-             #actual, (unsigned long long)check_a_, #expected,              \
-             (unsigned long long)check_e_);                                 \
-      g_guest_failures++;                                                   \
-    }                                                                       \
+#define CHECK_EQ(actual, expected)                                                   \
+  do {                                                                               \
+    uint64_t check_a_ = (uint64_t)(actual), check_e_ = (uint64_t)(expected);         \
+    if (check_a_ != check_e_) {                                                      \
+      printf("FAIL line %d: %s = 0x%llx, expected %s = 0x%llx\n", __LINE__, #actual, \
+             (unsigned long long)check_a_, #expected, (unsigned long long)check_e_); \
+      g_guest_failures++;                                                            \
+    }                                                                                \
   } while (0)
 
 // Prints the verdict and returns main's exit status: 0 when every check held.

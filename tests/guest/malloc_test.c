@@ -14,7 +14,9 @@
 
 #include "guest_check.h"
 
-static unsigned char Pattern(size_t block, size_t i) { return (unsigned char)(block * 131 + i * 7 + 1); }
+static unsigned char Pattern(size_t block, size_t i) {
+  return (unsigned char)(block * 131 + i * 7 + 1);
+}
 
 static void Fill(unsigned char* p, size_t n, size_t block) {
   for (size_t i = 0; i < n; i++) p[i] = Pattern(block, i);
@@ -33,12 +35,20 @@ static size_t sizes[kBlocks];
 
 static size_t SizeFor(uint64_t r) {
   switch (r % 8) {
-    case 0: return r % 16;                   // tiny, including 0
-    case 1: case 2: return 16 + r % 240;     // small bins
-    case 3: case 4: return 256 + r % 4000;   // larger bins
-    case 5: return 4096 + r % 60000;         // big, still brk
-    case 6: return 1 + r % 100;
-    default: return (r % 64 == 7) ? 140000 + r % 200000 : 24;  // mmap threshold
+    case 0:
+      return r % 16;  // tiny, including 0
+    case 1:
+    case 2:
+      return 16 + r % 240;  // small bins
+    case 3:
+    case 4:
+      return 256 + r % 4000;  // larger bins
+    case 5:
+      return 4096 + r % 60000;  // big, still brk
+    case 6:
+      return 1 + r % 100;
+    default:
+      return (r % 64 == 7) ? 140000 + r % 200000 : 24;  // mmap threshold
   }
 }
 
@@ -79,7 +89,8 @@ static struct TreeNode* Insert(struct TreeNode** root, long key) {
   return n;
 }
 
-static void InOrder(const struct TreeNode* n, uint64_t* hash, long* prev, int* sorted, long* count) {
+static void InOrder(const struct TreeNode* n, uint64_t* hash, long* prev, int* sorted,
+                    long* count) {
   if (!n) return;
   InOrder(n->left, hash, prev, sorted, count);
   if (*count > 0 && n->key <= *prev) *sorted = 0;

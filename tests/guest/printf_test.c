@@ -30,30 +30,70 @@ static void CheckFormat(const char* expected, const char* fmt, ...) {
 }
 
 int main(void) {
-  static const long long kInts[] = {0, 1, -1, 42, -42, 127, -128, 255, 65535,
-                                    INT_MAX, INT_MIN, UINT_MAX, LLONG_MAX, LLONG_MIN,
-                                    1000000007, -999999999999LL, 0x123456789abcdefLL};
+  static const long long kInts[] = {0,
+                                    1,
+                                    -1,
+                                    42,
+                                    -42,
+                                    127,
+                                    -128,
+                                    255,
+                                    65535,
+                                    INT_MAX,
+                                    INT_MIN,
+                                    UINT_MAX,
+                                    LLONG_MAX,
+                                    LLONG_MIN,
+                                    1000000007,
+                                    -999999999999LL,
+                                    0x123456789abcdefLL};
   for (unsigned i = 0; i < sizeof kInts / sizeof kInts[0]; i++) {
     long long v = kInts[i];
-    printf("%d|%ld|%lld|%u|%lu|%x|%lx|%X|%o|%#x|%+d|% d|%08d|%-8d|%5.3d|%hd|%hhd|%hhu\n",
-           (int)v, (long)v, v, (unsigned)v, (unsigned long)v, (unsigned)v,
-           (unsigned long)v, (unsigned)v, (unsigned)v, (unsigned)v, (int)v, (int)v, (int)v,
-           (int)v, (int)v, (short)v, (signed char)v, (unsigned char)v);
+    printf("%d|%ld|%lld|%u|%lu|%x|%lx|%X|%o|%#x|%+d|% d|%08d|%-8d|%5.3d|%hd|%hhd|%hhu\n", (int)v,
+           (long)v, v, (unsigned)v, (unsigned long)v, (unsigned)v, (unsigned long)v, (unsigned)v,
+           (unsigned)v, (unsigned)v, (int)v, (int)v, (int)v, (int)v, (int)v, (short)v,
+           (signed char)v, (unsigned char)v);
   }
-  printf("%zu %ld %jd %ju %td\n", (size_t)-1, (long)-5, (intmax_t)INT64_MIN,
-         (uintmax_t)UINT64_MAX, (ptrdiff_t)-12345);
-  printf("[%s] [%10s] [%-10s] [%.3s] [%c] [%5c] [%%]\n", "str", "right", "left", "truncate",
-         'x', 'y');
+  printf("%zu %ld %jd %ju %td\n", (size_t)-1, (long)-5, (intmax_t)INT64_MIN, (uintmax_t)UINT64_MAX,
+         (ptrdiff_t)-12345);
+  printf("[%s] [%10s] [%-10s] [%.3s] [%c] [%5c] [%%]\n", "str", "right", "left", "truncate", 'x',
+         'y');
 
-  const double kDoubles[] = {0.0, -0.0, 1.0, -1.0, 0.1, 1.0 / 3.0, 2.0 / 3.0, 123456789.0,
-                             1e300, -1e-300, DBL_MAX, DBL_MIN, DBL_TRUE_MIN, DBL_EPSILON,
-                             3.141592653589793, 2.718281828459045, 1e21, 1e-7, 0.5, 1.5,
-                             2.5, -2.5, 9007199254740993.0, 5e-324, HUGE_VAL, -HUGE_VAL,
-                             NAN, -NAN, 1234.5678, 1e16, 0.000123};
+  const double kDoubles[] = {0.0,
+                             -0.0,
+                             1.0,
+                             -1.0,
+                             0.1,
+                             1.0 / 3.0,
+                             2.0 / 3.0,
+                             123456789.0,
+                             1e300,
+                             -1e-300,
+                             DBL_MAX,
+                             DBL_MIN,
+                             DBL_TRUE_MIN,
+                             DBL_EPSILON,
+                             3.141592653589793,
+                             2.718281828459045,
+                             1e21,
+                             1e-7,
+                             0.5,
+                             1.5,
+                             2.5,
+                             -2.5,
+                             9007199254740993.0,
+                             5e-324,
+                             HUGE_VAL,
+                             -HUGE_VAL,
+                             NAN,
+                             -NAN,
+                             1234.5678,
+                             1e16,
+                             0.000123};
   for (unsigned i = 0; i < sizeof kDoubles / sizeof kDoubles[0]; i++) {
     double d = kDoubles[i];
-    printf("%g|%e|%f|%.17g|%a|%.3e|%10.2f|%-12g|%+g|%G|%E|%.0f|%#.0f|%.30g\n", d, d, d, d, d,
-           d, d, d, d, d, d, d, d, d);
+    printf("%g|%e|%f|%.17g|%a|%.3e|%10.2f|%-12g|%+g|%G|%E|%.0f|%#.0f|%.30g\n", d, d, d, d, d, d, d,
+           d, d, d, d, d, d, d);
   }
   const float kFloats[] = {0.1f, FLT_MAX, FLT_MIN, 1e-45f, 16777217.0f, -3.5f};
   for (unsigned i = 0; i < sizeof kFloats / sizeof kFloats[0]; i++) {

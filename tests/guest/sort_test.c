@@ -58,8 +58,8 @@ int main(void) {
   }
   CHECK(sorted);
   CHECK_EQ(sum_after, sum_before);
-  printf("ints: min %d max %d median %d hash %016llx\n", ints[0], ints[kInts - 1],
-         ints[kInts / 2], (unsigned long long)Fnv1a(FNV_INIT, ints, sizeof ints));
+  printf("ints: min %d max %d median %d hash %016llx\n", ints[0], ints[kInts - 1], ints[kInts / 2],
+         (unsigned long long)Fnv1a(FNV_INIT, ints, sizeof ints));
 
   int hits = 0, misses = 0;
   for (int probe = -100010; probe <= 100010; probe += 7) {
