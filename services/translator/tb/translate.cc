@@ -1,0 +1,60 @@
+#include "services/translator/tb/translate.h"
+
+#include <algorithm>
+
+#include "services/translator/backend/x86_64/codegen.h"
+#include "services/translator/backend/x86_64/disasm.h"
+#include "services/translator/ir/printer.h"
+
+namespace dbt::tb {
+
+absl::StatusOr<TranslatedTb> TranslateBlock(ir::Block& block, codegen::CodeGenBuffer& buffer,
+                                            const TranslateOptions& options) {
+  TranslatedTb tb;
+  tb.guest_pc = block.guest_pc();
+  tb.ops_before = static_cast<uint32_t>(block.ops().size());
+  if (options.dump_op) *options.dump_op = ir::PrintBlock(block);
+  if (absl::Status s = opt::RunPipeline(block, {options.optimize, options.verify}); !s.ok()) {
+    return s;
+  }
+  tb.ops_after = static_cast<uint32_t>(block.ops().size());
+  if (options.dump_op_opt) *options.dump_op_opt = ir::PrintBlock(block);
+
+  for (;;) {
+    codegen::CodeSpan span = buffer.FreeSpan();
+    absl::StatusOr<backend::x86_64::HostCode> code =
+        backend::x86_64::GenerateHostCode(block, buffer.rw_at(span.offset), span.size);
+    if (code.ok()) {
+      buffer.Commit(code->size);
+      tb.code_offset = span.offset;
+      tb.code_size = code->size;
+      tb.slots = code->slots;
+      tb.pc_map = std::move(code->pc_map);
+      tb.spill_slots = static_cast<uint32_t>(code->spill_slots);
+      break;
+    }
+    if (code.status().code() != absl::StatusCode::kResourceExhausted) return code.status();
+    if (span.size == buffer.region_size()) {
+      return absl::OutOfRangeError("TB code is larger than a code_gen_buffer region");
+    }
+    if (!buffer.NextRegion()) {
+      return absl::ResourceExhaustedError("code_gen_buffer full: flush and translate again");
+    }
+  }
+  if (options.dump_out_asm) {
+    *options.dump_out_asm =
+        backend::x86_64::Disassemble(buffer.rx_at(tb.code_offset), tb.code_size);
+  }
+  return tb;
+}
+
+std::optional<uint64_t> GuestPcAt(const TranslatedTb& tb, size_t host_offset) {
+  if (host_offset >= tb.code_size) return std::nullopt;
+  auto it =
+      std::upper_bound(tb.pc_map.begin(), tb.pc_map.end(), host_offset,
+                       [](size_t offset, const PcMapEntry& e) { return offset < e.host_offset; });
+  if (it == tb.pc_map.begin()) return std::nullopt;
+  return std::prev(it)->guest_pc;
+}
+
+}  // namespace dbt::tb
