@@ -12,8 +12,8 @@
 namespace dbt::riscv {
 namespace {
 
-// No reservation: an address no LR can produce a match for, since SC
-// compares it with a guest address and guest addresses are < 2^64 - 8.
+// No reservation (the interpreter's kNoReservation): SC compares it with
+// the guest address, and no access at 2^64 - 1 can succeed.
 constexpr uint64_t kNoReservation = ~uint64_t{0};
 
 template <typename T>
@@ -41,12 +41,14 @@ uint64_t AmoCas(GuestEnv* env, uint64_t addr, uint64_t value, Op op) {
   return ToReg(old);
 }
 
+// The reservation holds the value as read from memory (zero-extended), as
+// the interpreter records it; rd gets it sign-extended for .W.
 template <typename T>
 uint64_t Lr(GuestEnv* env, uint64_t addr) {
-  const uint64_t value = ToReg(__atomic_load_n(HostPtr<T>(env, addr), __ATOMIC_SEQ_CST));
+  const T value = __atomic_load_n(HostPtr<T>(env, addr), __ATOMIC_SEQ_CST);
   env->cpu.reservation_addr = addr;
   env->cpu.reservation_value = value;
-  return value;
+  return ToReg(value);
 }
 
 template <typename T>

@@ -118,9 +118,11 @@ TEST_F(HelpersTest, LrScSucceedsOnceOnItsAddress) {
   Set32(4, 0xfffffffeu);
   EXPECT_EQ(HelperLrW(env_.get(), 4), 0xfffffffffffffffeull);
   EXPECT_EQ(env_->cpu.reservation_addr, 4u);
+  EXPECT_EQ(env_->cpu.reservation_value, 0xfffffffeu);  // as in memory, not sign-extended
   EXPECT_EQ(HelperScW(env_.get(), 4, 42), 0u);
   EXPECT_EQ(Mem32(4), 42u);
   // The reservation is gone: a second sc fails and stores nothing.
+  EXPECT_EQ(env_->cpu.reservation_addr, ~uint64_t{0});
   EXPECT_EQ(HelperScW(env_.get(), 4, 43), 1u);
   EXPECT_EQ(Mem32(4), 42u);
 }
