@@ -442,12 +442,15 @@ bool GuestMemory::CanWrite(uint64_t addr, uint64_t len) const {
 
 bool GuestMemory::PrepareWrite(uint64_t addr, uint64_t len) {
   if (!CanWrite(addr, len)) return false;
-  if (len != 0 && HasCodePages(addr, len)) {
-    for (uint64_t p = PageDown(addr); p < addr + len; p += kGuestPageSize) {
-      if (IsCodePage(p)) HandleCodeWriteFault(p);
-    }
-  }
+  UnprotectCodePages(addr, len);
   return true;
+}
+
+void GuestMemory::UnprotectCodePages(uint64_t addr, uint64_t len) {
+  if (len == 0 || !InRange(addr, len) || !HasCodePages(addr, len)) return;
+  for (uint64_t p = PageDown(addr); p < addr + len; p += kGuestPageSize) {
+    if (IsCodePage(p)) HandleCodeWriteFault(p);
+  }
 }
 
 bool GuestMemory::CopyFromGuest(void* dst, uint64_t addr, uint64_t len) const {

@@ -75,6 +75,11 @@ class GuestMemory {
   // Like CanWrite, and also makes code pages in the range host-writable (the
   // write will change code: translations of those pages are dropped).
   bool PrepareWrite(uint64_t addr, uint64_t len);
+  // Before the host kernel writes into guest memory on the guest's behalf
+  // (read(2) into a guest buffer): code pages in the range are made
+  // host-writable again, dropping their translations. Protection is left to
+  // the kernel, which sees the guest's.
+  void UnprotectCodePages(uint64_t addr, uint64_t len);
   bool CopyFromGuest(void* dst, uint64_t addr, uint64_t len) const;
   bool CopyToGuest(uint64_t addr, const void* src, uint64_t len);
   // The NUL-terminated string at addr (at most max_len bytes before the

@@ -1,0 +1,41 @@
+// What runs guest code: the run loop asks an engine to execute from
+// env.cpu.pc until something needs the runtime. One engine per guest
+// process; the reference interpreter is one, the JIT will be another.
+#ifndef DBT_SERVICES_EXECUTOR_RUNTIME_EXECUTION_ENGINE_H_
+#define DBT_SERVICES_EXECUTOR_RUNTIME_EXECUTION_ENGINE_H_
+
+#include <cstdint>
+
+#include "common/jit_abi.h"
+
+namespace dbt::executor {
+
+// Why an engine returned. The values and meanings are riscv::InterpExit's
+// (common/riscv/interpreter.h), so an engine can pass the interpreter's
+// through unchanged:
+enum class EngineExit : uint8_t {
+  kInsnLimit,  // Time slice over or env.exit_request seen; cpu.pc is the next instruction.
+  kEcall,      // cpu.pc points AT the ecall; the runtime performs it, then pc += 4.
+  kEbreak,     // cpu.pc at the ebreak / c.ebreak.
+  kIllegal,    // cpu.pc at the illegal instruction.
+  kFenceI,     // fence.i executed; cpu.pc is the next instruction.
+};
+
+class ExecutionEngine {
+ public:
+  virtual ~ExecutionEngine() = default;
+  // Runs guest code from env.cpu.pc until something needs the runtime, or
+  // env.exit_request is set (then returns kInsnLimit soon after). A guest
+  // memory fault is a host SIGSEGV/SIGBUS the runtime catches around this
+  // call; cpu.pc must then be the faulting instruction's address, with none
+  // of that instruction's effects applied.
+  virtual EngineExit Run(GuestEnv& env) = 0;
+  // Guest code in [addr, addr + len) may have changed or gone (munmap,
+  // mprotect, fence.i, a store to a code page): drop translations of it.
+  virtual void InvalidateGuestRange(uint64_t addr, uint64_t len) = 0;
+  virtual const char* name() const = 0;
+};
+
+}  // namespace dbt::executor
+
+#endif  // DBT_SERVICES_EXECUTOR_RUNTIME_EXECUTION_ENGINE_H_

@@ -1,0 +1,59 @@
+// The entry point of `dbt run`: load a static riscv64 Linux program, run it
+// to the end, and report how it ended.
+//
+//   RunOptions options;
+//   options.program = "./hello";
+//   options.argv = {"./hello", "world"};
+//   options.envp = {"HOME=/root"};
+//   absl::StatusOr<GuestExit> exit = RunGuest(options);
+//   if (!exit.ok()) { fprintf(stderr, "dbt: %s\n", ...message()); return 1; }
+//   ExitLikeGuest(*exit);
+//
+// The guest's fds are this process's fds: its stdout is our fd 1, written
+// directly, so output is never buffered, lost or reordered by the runtime.
+// Signal dispositions and the signal mask are per process, so a process
+// runs one guest at a time, in the thread that calls RunGuest.
+#ifndef DBT_SERVICES_EXECUTOR_RUNTIME_GUEST_RUNNER_H_
+#define DBT_SERVICES_EXECUTOR_RUNTIME_GUEST_RUNNER_H_
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/executor/runtime/execution_engine.h"
+#include "services/executor/runtime/guest_process.h"
+
+namespace dbt::executor {
+
+struct RunOptions {
+  std::string program;            // Path of the guest ELF.
+  std::vector<std::string> argv;  // argv[0] included; empty means {program}.
+  std::vector<std::string> envp;  // "NAME=value".
+  bool strace = false;            // Log every syscall, qemu's -strace format.
+  FILE* log = stderr;             // Where strace lines go.
+  // Makes the engine that runs guest code; null means the interpreter. It
+  // is called once the process exists (the JIT needs its memory for code
+  // page tracking).
+  std::function<std::unique_ptr<ExecutionEngine>(GuestProcess&)> engine_factory;
+};
+
+// Runs the program to its end. An error (the message is "PROG: reason",
+// e.g. "./a.out: not an ELF file") means it could not be started; the
+// caller prints "dbt: <message>" and exits with status 1.
+absl::StatusOr<GuestExit> RunGuest(const RunOptions& options);
+
+// Ends this process the way the guest ended: exit(status), or, for a
+// signal, qemu's "dbt: uncaught target signal 11 (Segmentation fault) -
+// core dumped" line on stderr for signals whose default action dumps core,
+// then death by that signal (core dumps disabled first).
+[[noreturn]] void ExitLikeGuest(const GuestExit& exit);
+
+// RunGuest, then the error report or ExitLikeGuest: what `dbt run` does.
+[[noreturn]] void RunGuestAndExit(const RunOptions& options);
+
+}  // namespace dbt::executor
+
+#endif  // DBT_SERVICES_EXECUTOR_RUNTIME_GUEST_RUNNER_H_

@@ -1,0 +1,275 @@
+#include "services/executor/runtime/host_signals.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+
+namespace dbt::executor {
+namespace {
+
+// State shared with the handlers. Plain globals: the handlers may only use
+// what is async-signal-safe, and there is one guest per process.
+GuestMemory* g_memory = nullptr;
+uint32_t* g_exit_request = nullptr;
+std::atomic<uint64_t> g_recorded{0};
+GuestSiginfo g_recorded_info[kGuestNsig];
+
+// Host dispositions as they were before we changed them, to restore.
+struct sigaction g_saved_action[NSIG];
+bool g_saved[NSIG];
+sigset_t g_saved_mask;
+bool g_installed = false;
+
+thread_local sigjmp_buf* t_fault_jmp = nullptr;
+thread_local GuestFault t_fault;
+
+void SaveOnce(int host_sig) {
+  if (host_sig <= 0 || host_sig >= NSIG || g_saved[host_sig]) return;
+  sigaction(host_sig, nullptr, &g_saved_action[host_sig]);
+  g_saved[host_sig] = true;
+}
+
+void Record(int host_sig, const siginfo_t* si) {
+  int g = HostToGuestSignal(host_sig);
+  if (g == 0) return;
+  static_assert(sizeof(siginfo_t) == sizeof(GuestSiginfo));
+  // x86-64 and riscv64 share the 64-bit generic siginfo layout; only the
+  // number needs translating.
+  memcpy(&g_recorded_info[g - 1], si, sizeof(GuestSiginfo));
+  g_recorded_info[g - 1].si_signo = g;
+  g_recorded.fetch_or(SigBit(g), std::memory_order_release);
+  if (g_exit_request != nullptr) __atomic_store_n(g_exit_request, 1, __ATOMIC_RELEASE);
+}
+
+void RecordHandler(int host_sig, siginfo_t* si, void*) {
+  int saved_errno = errno;
+  Record(host_sig, si);
+  errno = saved_errno;
+}
+
+void FaultHandler(int host_sig, siginfo_t* si, void*) {
+  int saved_errno = errno;
+  if (si->si_code <= 0) {  // Sent by a process (kill, tgkill, sigqueue).
+    Record(host_sig, si);
+    errno = saved_errno;
+    return;
+  }
+  if (t_fault_jmp != nullptr && g_memory != nullptr) {
+    uint64_t guest =
+        reinterpret_cast<uint64_t>(si->si_addr) - reinterpret_cast<uint64_t>(g_memory->base());
+    // A store to a code page: drop its translations, then retry the store.
+    if (host_sig == SIGSEGV && guest < g_memory->size() && g_memory->HandleCodeWriteFault(guest)) {
+      errno = saved_errno;
+      return;
+    }
+    t_fault.signo = host_sig == SIGBUS ? kGuestSigBus : kGuestSigSegv;
+    t_fault.host_code = si->si_code;
+    // SI_KERNEL faults (non-canonical addresses) carry no address.
+    t_fault.addr = si->si_code == SI_KERNEL ? 0 : guest;
+    siglongjmp(*t_fault_jmp, 1);
+  }
+  // A fault in dbt itself: return into the faulting instruction with the
+  // default action, so the process dies with an honest core.
+  signal(host_sig, SIG_DFL);
+  errno = saved_errno;
+}
+
+void InstallFaultHandler(int host_sig) {
+  SaveOnce(host_sig);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_sigaction = FaultHandler;
+  // SA_NODEFER: the handler leaves with siglongjmp without restoring a mask,
+  // so the signal must not have been added to it.
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(host_sig, &sa, nullptr);
+}
+
+sigset_t HostSetOf(GuestSigset guest_set) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int g = 1; g <= kGuestNsig; ++g) {
+    if (!(guest_set & SigBit(g))) continue;
+    int host = GuestToHostSignal(g);
+    if (host == 0 || host == SIGSEGV || host == SIGBUS) continue;
+    sigaddset(&set, host);
+  }
+  return set;
+}
+
+}  // namespace
+
+int GuestToHostSignal(int guest_sig) {
+  if (guest_sig >= 1 && guest_sig < kGuestSigRtmin) return guest_sig;
+  if (guest_sig >= kGuestSigRtmin && guest_sig <= kGuestNsig) {
+    int host = SIGRTMIN + (guest_sig - kGuestSigRtmin);
+    return host <= SIGRTMAX ? host : 0;
+  }
+  return 0;
+}
+
+int HostToGuestSignal(int host_sig) {
+  if (host_sig >= 1 && host_sig < 32) return host_sig;
+  if (host_sig >= SIGRTMIN && host_sig <= SIGRTMAX) {
+    int guest = kGuestSigRtmin + (host_sig - SIGRTMIN);
+    return guest <= kGuestNsig ? guest : 0;
+  }
+  return 0;
+}
+
+void HostSignals::Install(GuestMemory* memory, uint32_t* exit_request) {
+  g_memory = memory;
+  g_exit_request = exit_request;
+  g_recorded.store(0);
+  if (!g_installed) {
+    sigprocmask(SIG_SETMASK, nullptr, &g_saved_mask);
+    g_installed = true;
+  }
+  InstallFaultHandler(SIGSEGV);
+  InstallFaultHandler(SIGBUS);
+}
+
+void HostSignals::Uninstall() {
+  if (!g_installed) return;
+  for (int s = 1; s < NSIG; ++s) {
+    if (g_saved[s]) {
+      sigaction(s, &g_saved_action[s], nullptr);
+      g_saved[s] = false;
+    }
+  }
+  sigprocmask(SIG_SETMASK, &g_saved_mask, nullptr);
+  g_installed = false;
+  g_memory = nullptr;
+  g_exit_request = nullptr;
+}
+
+GuestSigset HostSignals::InheritedMask() {
+  sigset_t mask;
+  pthread_sigmask(SIG_SETMASK, nullptr, &mask);
+  GuestSigset guest = 0;
+  for (int g = 1; g <= kGuestNsig; ++g) {
+    int host = GuestToHostSignal(g);
+    if (host != 0 && sigismember(&mask, host) == 1) guest |= SigBit(g);
+  }
+  return guest & ~kUnblockable;
+}
+
+bool HostSignals::InheritedIgnore(int guest_sig) {
+  int host = GuestToHostSignal(guest_sig);
+  if (host == 0 || host == SIGKILL || host == SIGSTOP) return false;
+  struct sigaction sa;
+  if (sigaction(host, nullptr, &sa) != 0) return false;
+  return !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_IGN;
+}
+
+void HostSignals::MirrorDisposition(int guest_sig, const GuestSigaction& action) {
+  int host = GuestToHostSignal(guest_sig);
+  // The fault signals keep our handler; it records user-sent ones.
+  if (host == 0 || host == SIGSEGV || host == SIGBUS || host == SIGKILL || host == SIGSTOP) return;
+  SaveOnce(host);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sigemptyset(&sa.sa_mask);
+  if (action.handler == kGuestSigDfl) {
+    sa.sa_handler = SIG_DFL;
+  } else if (action.handler == kGuestSigIgn) {
+    sa.sa_handler = SIG_IGN;
+  } else {
+    sa.sa_sigaction = RecordHandler;
+    // No SA_RESTART: a host syscall must return EINTR so the runtime can run
+    // the guest handler and then restart the guest's syscall (or not) by the
+    // guest's SA_RESTART.
+    sa.sa_flags = SA_SIGINFO;
+  }
+  if (host == SIGCHLD) {
+    sa.sa_flags |= action.flags & (kGuestSaNoCldStop | kGuestSaNoCldWait);
+  }
+  sigaction(host, &sa, nullptr);
+}
+
+void HostSignals::MirrorMask(GuestSigset blocked) {
+  sigset_t set = HostSetOf(blocked);
+  pthread_sigmask(SIG_SETMASK, &set, nullptr);
+}
+
+void HostSignals::WaitForSignal(GuestSigset guest_mask) {
+  sigset_t all, old;
+  sigfillset(&all);
+  sigdelset(&all, SIGSEGV);
+  sigdelset(&all, SIGBUS);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  if (!HasRecorded()) {
+    sigset_t wait_mask = HostSetOf(guest_mask);
+    sigsuspend(&wait_mask);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+int64_t HostSignals::TimedWait(GuestSigset guest_set, const struct timespec* timeout,
+                               GuestSiginfo* info) {
+  sigset_t set = HostSetOf(guest_set);
+  siginfo_t si;
+  int r = sigtimedwait(&set, &si, timeout);
+  if (r < 0) return -errno;
+  int g = HostToGuestSignal(r);
+  memcpy(info, &si, sizeof(*info));
+  info->si_signo = g;
+  return g;
+}
+
+GuestSigset HostSignals::Drain(GuestSiginfo* infos) {
+  GuestSigset got = g_recorded.exchange(0, std::memory_order_acquire);
+  for (int g = 1; g <= kGuestNsig; ++g) {
+    if (got & SigBit(g)) infos[g - 1] = g_recorded_info[g - 1];
+  }
+  return got;
+}
+
+bool HostSignals::HasRecorded() { return g_recorded.load(std::memory_order_acquire) != 0; }
+
+std::optional<GuestFault> HostSignals::RunCatchingFaults(const std::function<void()>& fn) {
+  sigjmp_buf jmp;
+  // savemask 0: the fault handler runs with SA_NODEFER and an empty sa_mask,
+  // so the mask is unchanged when it jumps back here.
+  if (sigsetjmp(jmp, 0) != 0) {
+    t_fault_jmp = nullptr;
+    return t_fault;
+  }
+  t_fault_jmp = &jmp;
+  fn();
+  t_fault_jmp = nullptr;
+  return std::nullopt;
+}
+
+void HostSignals::DieBySignal(int guest_sig) {
+  int host = GuestToHostSignal(guest_sig);
+  // A guest-only real-time signal: no host signal to die by; SIGKILL is the
+  // closest honest ending.
+  if (host == 0) host = SIGKILL;
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = SIG_DFL;
+  sigfillset(&sa.sa_mask);
+  sigaction(host, &sa, nullptr);
+  sigset_t unblock;
+  sigemptyset(&unblock);
+  sigaddset(&unblock, host);
+  sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
+  kill(getpid(), host);
+  // Delivery is normally immediate; wait for it otherwise.
+  sigset_t all_but;
+  sigfillset(&all_but);
+  sigdelset(&all_but, host);
+  sigsuspend(&all_but);
+  _exit(128 + guest_sig);
+}
+
+}  // namespace dbt::executor

@@ -1,0 +1,405 @@
+// File syscalls: guest fds are host fds, so most pass straight through to
+// the host kernel with guest buffers as host pointers.
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/executor/syscalls/guest_access.h"
+#include "services/executor/syscalls/open_flags.h"
+#include "services/executor/syscalls/syscall_table.h"
+
+namespace dbt::executor {
+namespace {
+
+int Fd(uint64_t v) { return static_cast<int>(v); }
+
+// A read-only memfd holding `contents`, positioned at 0: the guest's view
+// of a /proc file the runtime synthesizes.
+int64_t SyntheticFile(const std::string& name, const std::string& contents) {
+  int fd = memfd_create(name.c_str(), MFD_CLOEXEC);
+  if (fd < 0) return HostError();
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
+    if (n <= 0) {
+      close(fd);
+      return -EIO;
+    }
+    done += n;
+  }
+  lseek(fd, 0, SEEK_SET);
+  return fd;
+}
+
+// /proc/self/maps and /proc/self/auxv describe the guest, not dbt.
+std::optional<int64_t> OpenSyntheticProcFile(GuestProcess& proc, const std::string& path,
+                                             uint64_t flags) {
+  std::string self = absl::StrCat("/proc/", getpid(), "/");
+  std::string rest;
+  if (path.rfind("/proc/self/", 0) == 0) {
+    rest = path.substr(11);
+  } else if (path.rfind(self, 0) == 0) {
+    rest = path.substr(self.size());
+  } else {
+    return std::nullopt;
+  }
+  if (rest != "maps" && rest != "auxv") return std::nullopt;
+  if ((flags & kGuestOAccmode) != 0) return -EACCES;
+  int64_t fd;
+  if (rest == "maps") {
+    fd = SyntheticFile("maps", proc.memory.DumpMaps());
+  } else {
+    std::string bytes;
+    for (const auto& [type, value] : proc.auxv) {
+      bytes.append(reinterpret_cast<const char*>(&type), 8);
+      bytes.append(reinterpret_cast<const char*>(&value), 8);
+    }
+    bytes.append(16, '\0');  // AT_NULL
+    fd = SyntheticFile("auxv", bytes);
+  }
+  if (fd >= 0 && !(flags & kGuestOCloexec)) fcntl(static_cast<int>(fd), F_SETFD, 0);
+  return fd;
+}
+
+// Translates a guest iovec array to host iovecs. -errno on failure.
+int64_t HostIovecs(GuestProcess& proc, uint64_t iov_addr, uint64_t count, bool for_write_to_guest,
+                   std::vector<struct iovec>* out) {
+  if (count > IOV_MAX) return -EINVAL;
+  struct GuestIovec {
+    uint64_t base;
+    uint64_t len;
+  };
+  std::vector<GuestIovec> guest(count);
+  if (count != 0 &&
+      !proc.memory.CopyFromGuest(guest.data(), iov_addr, count * sizeof(GuestIovec))) {
+    return -EFAULT;
+  }
+  out->resize(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    if (static_cast<int64_t>(guest[i].len) < 0) return -EINVAL;
+    void* p = for_write_to_guest ? HostOut(proc, guest[i].base, guest[i].len)
+                                 : const_cast<void*>(HostIn(proc, guest[i].base, guest[i].len));
+    if (p == nullptr) return -EFAULT;
+    (*out)[i] = {p, guest[i].len};
+  }
+  return 0;
+}
+
+}  // namespace
+
+int64_t SysOpenat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
+  if (!path) return err;
+  if (std::optional<int64_t> fd = OpenSyntheticProcFile(proc, *path, args.a[2])) return *fd;
+  std::string host_path = RewriteProcPath(proc, *path);
+  return HostResult(syscall(SYS_openat, Fd(args.a[0]), host_path.c_str(),
+                            OpenFlagsToHost(args.a[2]), static_cast<mode_t>(args.a[3])));
+}
+
+int64_t SysClose(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(close(Fd(args.a[0])));
+}
+
+int64_t SysCloseRange(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(syscall(SYS_close_range, static_cast<unsigned>(args.a[0]),
+                            static_cast<unsigned>(args.a[1]), static_cast<unsigned>(args.a[2])));
+}
+
+int64_t SysRead(GuestProcess& proc, const SyscallArgs& args) {
+  void* buf = HostOut(proc, args.a[1], args.a[2]);
+  if (buf == nullptr) return -EFAULT;
+  return HostResult(read(Fd(args.a[0]), buf, args.a[2]));
+}
+
+int64_t SysWrite(GuestProcess& proc, const SyscallArgs& args) {
+  const void* buf = HostIn(proc, args.a[1], args.a[2]);
+  if (buf == nullptr) return -EFAULT;
+  return HostResult(write(Fd(args.a[0]), buf, args.a[2]));
+}
+
+int64_t SysPread64(GuestProcess& proc, const SyscallArgs& args) {
+  void* buf = HostOut(proc, args.a[1], args.a[2]);
+  if (buf == nullptr) return -EFAULT;
+  return HostResult(pread(Fd(args.a[0]), buf, args.a[2], static_cast<off_t>(args.a[3])));
+}
+
+int64_t SysPwrite64(GuestProcess& proc, const SyscallArgs& args) {
+  const void* buf = HostIn(proc, args.a[1], args.a[2]);
+  if (buf == nullptr) return -EFAULT;
+  return HostResult(pwrite(Fd(args.a[0]), buf, args.a[2], static_cast<off_t>(args.a[3])));
+}
+
+int64_t SysReadv(GuestProcess& proc, const SyscallArgs& args) {
+  std::vector<struct iovec> iov;
+  if (int64_t e = HostIovecs(proc, args.a[1], args.a[2], true, &iov); e < 0) return e;
+  return HostResult(readv(Fd(args.a[0]), iov.data(), static_cast<int>(iov.size())));
+}
+
+int64_t SysWritev(GuestProcess& proc, const SyscallArgs& args) {
+  std::vector<struct iovec> iov;
+  if (int64_t e = HostIovecs(proc, args.a[1], args.a[2], false, &iov); e < 0) return e;
+  return HostResult(writev(Fd(args.a[0]), iov.data(), static_cast<int>(iov.size())));
+}
+
+int64_t SysPreadv(GuestProcess& proc, const SyscallArgs& args) {
+  std::vector<struct iovec> iov;
+  if (int64_t e = HostIovecs(proc, args.a[1], args.a[2], true, &iov); e < 0) return e;
+  return HostResult(preadv(Fd(args.a[0]), iov.data(), static_cast<int>(iov.size()),
+                           static_cast<off_t>(args.a[3])));
+}
+
+int64_t SysPwritev(GuestProcess& proc, const SyscallArgs& args) {
+  std::vector<struct iovec> iov;
+  if (int64_t e = HostIovecs(proc, args.a[1], args.a[2], false, &iov); e < 0) return e;
+  return HostResult(pwritev(Fd(args.a[0]), iov.data(), static_cast<int>(iov.size()),
+                            static_cast<off_t>(args.a[3])));
+}
+
+int64_t SysSendfile(GuestProcess& proc, const SyscallArgs& args) {
+  bool fault = false;
+  void* offset = HostOutOrNull(proc, args.a[2], sizeof(off_t), &fault);
+  if (fault) return -EFAULT;
+  return HostResult(syscall(SYS_sendfile, Fd(args.a[0]), Fd(args.a[1]), offset, args.a[3]));
+}
+
+int64_t SysLseek(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(lseek(Fd(args.a[0]), static_cast<off_t>(args.a[1]), Fd(args.a[2])));
+}
+
+int64_t SysGetdents64(GuestProcess& proc, const SyscallArgs& args) {
+  // struct linux_dirent64 has one layout on every architecture.
+  void* buf = HostOut(proc, args.a[1], args.a[2]);
+  if (buf == nullptr) return -EFAULT;
+  return HostResult(syscall(SYS_getdents64, Fd(args.a[0]), buf, args.a[2]));
+}
+
+int64_t SysDup(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(dup(Fd(args.a[0])));
+}
+
+int64_t SysDup3(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(syscall(SYS_dup3, Fd(args.a[0]), Fd(args.a[1]), OpenFlagsToHost(args.a[2])));
+}
+
+int64_t SysPipe2(GuestProcess& proc, const SyscallArgs& args) {
+  int fds[2];
+  if (!proc.memory.CanWrite(args.a[0], sizeof(fds))) return -EFAULT;
+  if (pipe2(fds, OpenFlagsToHost(args.a[1])) != 0) return HostError();
+  WriteGuest(proc, args.a[0], fds);
+  return 0;
+}
+
+int64_t SysUnlinkat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
+  if (!path) return err;
+  return HostResult(unlinkat(Fd(args.a[0]), path->c_str(), static_cast<int>(args.a[2])));
+}
+
+int64_t SysMkdirat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
+  if (!path) return err;
+  return HostResult(mkdirat(Fd(args.a[0]), path->c_str(), static_cast<mode_t>(args.a[2])));
+}
+
+int64_t SysMknodat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
+  if (!path) return err;
+  return HostResult(mknodat(Fd(args.a[0]), path->c_str(), static_cast<mode_t>(args.a[2]),
+                            static_cast<dev_t>(args.a[3])));
+}
+
+int64_t SysSymlinkat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> target = ReadGuestPath(proc, args.a[0], &err);
+  if (!target) return err;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[2], &err);
+  if (!path) return err;
+  return HostResult(symlinkat(target->c_str(), Fd(args.a[1]), path->c_str()));
+}
+
+int64_t SysLinkat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> from = ReadGuestPath(proc, args.a[1], &err);
+  if (!from) return err;
+  std::optional<std::string> to = ReadGuestPath(proc, args.a[3], &err);
+  if (!to) return err;
+  return HostResult(linkat(Fd(args.a[0]), from->c_str(), Fd(args.a[2]), to->c_str(),
+                           static_cast<int>(args.a[4])));
+}
+
+int64_t SysRenameat2(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> from = ReadGuestPath(proc, args.a[1], &err);
+  if (!from) return err;
+  std::optional<std::string> to = ReadGuestPath(proc, args.a[3], &err);
+  if (!to) return err;
+  return HostResult(syscall(SYS_renameat2, Fd(args.a[0]), from->c_str(), Fd(args.a[2]), to->c_str(),
+                            static_cast<unsigned>(args.a[4])));
+}
+
+int64_t SysRenameat(GuestProcess& proc, const SyscallArgs& args) {
+  SyscallArgs with_flags = args;
+  with_flags.a[4] = 0;
+  return SysRenameat2(proc, with_flags);
+}
+
+int64_t SysFaccessat2(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
+  if (!path) return err;
+  std::string host_path = RewriteProcPath(proc, *path);
+  return HostResult(syscall(SYS_faccessat2, Fd(args.a[0]), host_path.c_str(),
+                            static_cast<int>(args.a[2]), static_cast<int>(args.a[3])));
+}
+
+int64_t SysFaccessat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
+  if (!path) return err;
+  std::string host_path = RewriteProcPath(proc, *path);
+  return HostResult(
+      syscall(SYS_faccessat, Fd(args.a[0]), host_path.c_str(), static_cast<int>(args.a[2])));
+}
+
+int64_t SysReadlinkat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
+  if (!path) return err;
+  if (static_cast<int64_t>(args.a[3]) <= 0) return -EINVAL;
+  void* buf = HostOut(proc, args.a[2], args.a[3]);
+  if (buf == nullptr) return -EFAULT;
+  if (RewriteProcPath(proc, *path) != *path) {
+    // /proc/self/exe: the guest program's absolute path, truncated like
+    // readlink(2) does (no NUL).
+    if (!proc.memory.CanWrite(args.a[2], 1)) return -EFAULT;
+    size_t n = std::min<size_t>(proc.exe_path.size(), args.a[3]);
+    if (!proc.memory.CopyToGuest(args.a[2], proc.exe_path.data(), n)) return -EFAULT;
+    return static_cast<int64_t>(n);
+  }
+  return HostResult(readlinkat(Fd(args.a[0]), path->c_str(), static_cast<char*>(buf), args.a[3]));
+}
+
+int64_t SysGetcwd(GuestProcess& proc, const SyscallArgs& args) {
+  void* buf = HostOut(proc, args.a[0], args.a[1]);
+  if (buf == nullptr) return -EFAULT;
+  return HostResult(syscall(SYS_getcwd, buf, args.a[1]));
+}
+
+int64_t SysChdir(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[0], &err);
+  if (!path) return err;
+  return HostResult(chdir(path->c_str()));
+}
+
+int64_t SysFchdir(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(fchdir(Fd(args.a[0])));
+}
+
+int64_t SysTruncate(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[0], &err);
+  if (!path) return err;
+  return HostResult(truncate(path->c_str(), static_cast<off_t>(args.a[1])));
+}
+
+int64_t SysFtruncate(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(ftruncate(Fd(args.a[0]), static_cast<off_t>(args.a[1])));
+}
+
+int64_t SysFallocate(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(syscall(SYS_fallocate, Fd(args.a[0]), static_cast<int>(args.a[1]),
+                            static_cast<off_t>(args.a[2]), static_cast<off_t>(args.a[3])));
+}
+
+int64_t SysSync(GuestProcess& proc, const SyscallArgs& args) {
+  sync();
+  return 0;
+}
+
+int64_t SysFsync(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(fsync(Fd(args.a[0])));
+}
+
+int64_t SysFdatasync(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(fdatasync(Fd(args.a[0])));
+}
+
+int64_t SysUmask(GuestProcess& proc, const SyscallArgs& args) {
+  return umask(static_cast<mode_t>(args.a[0]));
+}
+
+int64_t SysFchmod(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(fchmod(Fd(args.a[0]), static_cast<mode_t>(args.a[1])));
+}
+
+int64_t SysFchmodat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
+  if (!path) return err;
+  return HostResult(
+      syscall(SYS_fchmodat, Fd(args.a[0]), path->c_str(), static_cast<mode_t>(args.a[2])));
+}
+
+int64_t SysFchown(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(
+      fchown(Fd(args.a[0]), static_cast<uid_t>(args.a[1]), static_cast<gid_t>(args.a[2])));
+}
+
+int64_t SysFchownat(GuestProcess& proc, const SyscallArgs& args) {
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
+  if (!path) return err;
+  return HostResult(fchownat(Fd(args.a[0]), path->c_str(), static_cast<uid_t>(args.a[2]),
+                             static_cast<gid_t>(args.a[3]), static_cast<int>(args.a[4])));
+}
+
+int64_t SysFlock(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(::flock(Fd(args.a[0]), static_cast<int>(args.a[1])));
+}
+
+int64_t SysUtimensat(GuestProcess& proc, const SyscallArgs& args) {
+  // utimensat(fd, NULL, times, 0) is futimens: the path is optional.
+  std::optional<std::string> path;
+  if (args.a[1] != 0) {
+    int64_t err = 0;
+    path = ReadGuestPath(proc, args.a[1], &err);
+    if (!path) return err;
+  }
+  bool fault = false;
+  const void* times = HostInOrNull(proc, args.a[2], 2 * sizeof(struct timespec), &fault);
+  if (fault) return -EFAULT;
+  return HostResult(syscall(SYS_utimensat, Fd(args.a[0]), path ? path->c_str() : nullptr, times,
+                            static_cast<int>(args.a[3])));
+}
+
+int64_t SysStatfs(GuestProcess& proc, const SyscallArgs& args) {
+  // struct statfs: the same 64-bit generic layout on riscv64 and x86-64.
+  int64_t err = 0;
+  std::optional<std::string> path = ReadGuestPath(proc, args.a[0], &err);
+  if (!path) return err;
+  void* buf = HostOut(proc, args.a[1], 120);
+  if (buf == nullptr) return -EFAULT;
+  return HostResult(syscall(SYS_statfs, path->c_str(), buf));
+}
+
+int64_t SysFstatfs(GuestProcess& proc, const SyscallArgs& args) {
+  void* buf = HostOut(proc, args.a[1], 120);
+  if (buf == nullptr) return -EFAULT;
+  return HostResult(syscall(SYS_fstatfs, Fd(args.a[0]), buf));
+}
+
+}  // namespace dbt::executor

@@ -1,0 +1,53 @@
+// futex: the guest word is a host word (guest_base + uaddr), so the host
+// futex implements it exactly: WAIT compares and sleeps (EAGAIN on a
+// mismatch), WAKE wakes host waiters (none while the guest has one thread),
+// timeouts and signal interruptions behave as the kernel's own.
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "services/executor/syscalls/guest_access.h"
+#include "services/executor/syscalls/syscall_table.h"
+
+namespace dbt::executor {
+
+int64_t SysFutex(GuestProcess& proc, const SyscallArgs& args) {
+  const uint64_t uaddr = args.a[0];
+  const int op = static_cast<int>(args.a[1]);
+  const int cmd = op & FUTEX_CMD_MASK;
+  if (uaddr % 4 != 0) return -EINVAL;
+  void* word = HostOut(proc, uaddr, 4);
+  if (word == nullptr) return -EFAULT;
+  bool fault = false;
+  switch (cmd) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
+      const void* timeout = HostInOrNull(proc, args.a[3], sizeof(struct timespec), &fault);
+      if (fault) return -EFAULT;
+      return HostResult(syscall(SYS_futex, word, op, static_cast<uint32_t>(args.a[2]), timeout,
+                                nullptr, static_cast<uint32_t>(args.a[5])));
+    }
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET:
+      return HostResult(syscall(SYS_futex, word, op, static_cast<uint32_t>(args.a[2]), nullptr,
+                                nullptr, static_cast<uint32_t>(args.a[5])));
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+    case FUTEX_WAKE_OP: {
+      // val2 (a3) is a count here, not a pointer; uaddr2 is a guest word.
+      if (args.a[4] % 4 != 0) return -EINVAL;
+      void* word2 = HostOut(proc, args.a[4], 4);
+      if (word2 == nullptr) return -EFAULT;
+      return HostResult(syscall(SYS_futex, word, op, static_cast<uint32_t>(args.a[2]), args.a[3],
+                                word2, static_cast<uint32_t>(args.a[5])));
+    }
+    default:
+      // PI futexes need the owner's host tid, which is the guest's too, but
+      // are left out until guest threads exist.
+      return -ENOSYS;
+  }
+}
+
+}  // namespace dbt::executor

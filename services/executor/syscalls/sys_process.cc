@@ -1,0 +1,254 @@
+// Process lifetime and identity: exit, ids, limits, prctl, fork-style
+// clone and wait4. One guest thread: clone with CLONE_VM (threads, vfork)
+// is not supported yet.
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "services/executor/runtime/host_signals.h"
+#include "services/executor/syscalls/guest_access.h"
+#include "services/executor/syscalls/syscall_table.h"
+
+namespace dbt::executor {
+namespace {
+
+// Limits that describe dbt's own address space rather than the guest's:
+// setting them would break the runtime (qemu ignores them too).
+bool IsHostOnlyLimit(int resource) {
+  return resource == RLIMIT_AS || resource == RLIMIT_DATA || resource == RLIMIT_STACK;
+}
+
+constexpr uint64_t kCloneVm = 0x100, kCloneFs = 0x200, kCloneFiles = 0x400, kCloneSighand = 0x800,
+                   kCloneVfork = 0x4000, kCloneThread = 0x10000, kCloneSettls = 0x80000,
+                   kCloneParentSettid = 0x100000, kCloneChildCleartid = 0x200000,
+                   kCloneChildSettid = 0x01000000, kCsignal = 0xff;
+
+}  // namespace
+
+int64_t SysExit(GuestProcess& proc, const SyscallArgs& args) {
+  // The only thread leaving ends the process.
+  proc.exit = GuestExit{false, static_cast<int>(args.a[0] & 0xff)};
+  return kSyscallNoResult;
+}
+
+int64_t SysExitGroup(GuestProcess& proc, const SyscallArgs& args) {
+  proc.exit = GuestExit{false, static_cast<int>(args.a[0] & 0xff)};
+  return kSyscallNoResult;
+}
+
+int64_t SysSetTidAddress(GuestProcess& proc, const SyscallArgs& args) {
+  proc.clear_child_tid = args.a[0];
+  return gettid();
+}
+
+int64_t SysSetRobustList(GuestProcess& proc, const SyscallArgs& args) {
+  // The robust list matters when a thread dies holding a robust mutex;
+  // with one thread, recording it is all Linux would visibly do.
+  if (args.a[1] != 24) return -EINVAL;  // sizeof(struct robust_list_head)
+  proc.robust_list_head = args.a[0];
+  proc.robust_list_len = args.a[1];
+  return 0;
+}
+
+int64_t SysGetRobustList(GuestProcess& proc, const SyscallArgs& args) {
+  if (args.a[0] != 0 && static_cast<pid_t>(args.a[0]) != gettid()) return -ESRCH;
+  if (!WriteGuest(proc, args.a[1], proc.robust_list_head)) return -EFAULT;
+  if (!WriteGuest(proc, args.a[2], proc.robust_list_len)) return -EFAULT;
+  return 0;
+}
+
+int64_t SysRseq(GuestProcess& proc, const SyscallArgs& args) {
+  // Restartable sequences are not emulated; glibc copes with ENOSYS.
+  return -ENOSYS;
+}
+
+int64_t SysGetpid(GuestProcess& proc, const SyscallArgs& args) { return getpid(); }
+int64_t SysGetppid(GuestProcess& proc, const SyscallArgs& args) { return getppid(); }
+int64_t SysGettid(GuestProcess& proc, const SyscallArgs& args) { return gettid(); }
+int64_t SysGetuid(GuestProcess& proc, const SyscallArgs& args) { return getuid(); }
+int64_t SysGeteuid(GuestProcess& proc, const SyscallArgs& args) { return geteuid(); }
+int64_t SysGetgid(GuestProcess& proc, const SyscallArgs& args) { return getgid(); }
+int64_t SysGetegid(GuestProcess& proc, const SyscallArgs& args) { return getegid(); }
+
+int64_t SysSetuid(GuestProcess& proc, const SyscallArgs& args) {
+  // The raw syscall: glibc's setuid would try to change every host thread.
+  return HostResult(syscall(SYS_setuid, static_cast<uid_t>(args.a[0])));
+}
+
+int64_t SysSetgid(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(syscall(SYS_setgid, static_cast<gid_t>(args.a[0])));
+}
+
+int64_t SysGetresuid(GuestProcess& proc, const SyscallArgs& args) {
+  uid_t r, e, s;
+  getresuid(&r, &e, &s);
+  uint32_t ids[3] = {r, e, s};
+  for (int i = 0; i < 3; ++i) {
+    if (!WriteGuest(proc, args.a[i], ids[i])) return -EFAULT;
+  }
+  return 0;
+}
+
+int64_t SysGetresgid(GuestProcess& proc, const SyscallArgs& args) {
+  gid_t r, e, s;
+  getresgid(&r, &e, &s);
+  uint32_t ids[3] = {r, e, s};
+  for (int i = 0; i < 3; ++i) {
+    if (!WriteGuest(proc, args.a[i], ids[i])) return -EFAULT;
+  }
+  return 0;
+}
+
+int64_t SysGetgroups(GuestProcess& proc, const SyscallArgs& args) {
+  const int size = static_cast<int>(args.a[0]);
+  if (size < 0) return -EINVAL;
+  void* list = size == 0 ? nullptr : HostOut(proc, args.a[1], uint64_t(size) * sizeof(gid_t));
+  if (size != 0 && list == nullptr) return -EFAULT;
+  return HostResult(getgroups(size, static_cast<gid_t*>(list)));
+}
+
+int64_t SysSetpgid(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(setpgid(static_cast<pid_t>(args.a[0]), static_cast<pid_t>(args.a[1])));
+}
+
+int64_t SysGetpgid(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(getpgid(static_cast<pid_t>(args.a[0])));
+}
+
+int64_t SysGetsid(GuestProcess& proc, const SyscallArgs& args) {
+  return HostResult(getsid(static_cast<pid_t>(args.a[0])));
+}
+
+int64_t SysSetsid(GuestProcess& proc, const SyscallArgs& args) { return HostResult(setsid()); }
+
+int64_t SysPrlimit64(GuestProcess& proc, const SyscallArgs& args) {
+  // struct rlimit64 and the resource numbers are the same on both.
+  const pid_t pid = static_cast<pid_t>(args.a[0]);
+  const int resource = static_cast<int>(args.a[1]);
+  bool fault = false;
+  const void* new_limit = HostInOrNull(proc, args.a[2], sizeof(struct rlimit), &fault);
+  void* old_limit = HostOutOrNull(proc, args.a[3], sizeof(struct rlimit), &fault);
+  if (fault) return -EFAULT;
+  const bool self = pid == 0 || pid == getpid();
+  if (self && new_limit != nullptr && IsHostOnlyLimit(resource)) {
+    // Report the old value, pretend the new one was taken.
+    return HostResult(syscall(SYS_prlimit64, 0, resource, nullptr, old_limit));
+  }
+  return HostResult(syscall(SYS_prlimit64, pid, resource, new_limit, old_limit));
+}
+
+int64_t SysGetrlimit(GuestProcess& proc, const SyscallArgs& args) {
+  SyscallArgs p = {{0, args.a[0], 0, args.a[1], 0, 0}};
+  return SysPrlimit64(proc, p);
+}
+
+int64_t SysSetrlimit(GuestProcess& proc, const SyscallArgs& args) {
+  SyscallArgs p = {{0, args.a[0], args.a[1], 0, 0, 0}};
+  return SysPrlimit64(proc, p);
+}
+
+int64_t SysGetrusage(GuestProcess& proc, const SyscallArgs& args) {
+  // struct rusage: two timevals and 14 longs on both.
+  void* usage = HostOut(proc, args.a[1], sizeof(struct rusage));
+  if (usage == nullptr) return -EFAULT;
+  return HostResult(syscall(SYS_getrusage, static_cast<int>(args.a[0]), usage));
+}
+
+int64_t SysPrctl(GuestProcess& proc, const SyscallArgs& args) {
+  const int option = static_cast<int>(args.a[0]);
+  switch (option) {
+    case PR_SET_NAME: {
+      char name[16] = {};
+      std::optional<std::string> s = proc.memory.ReadString(args.a[1], 1 << 16);
+      if (!s) return -EFAULT;
+      strncpy(name, s->c_str(), sizeof(name) - 1);
+      return HostResult(prctl(PR_SET_NAME, name, 0, 0, 0));
+    }
+    case PR_GET_NAME: {
+      char name[16] = {};
+      if (prctl(PR_GET_NAME, name, 0, 0, 0) != 0) return HostError();
+      if (!proc.memory.CopyToGuest(args.a[1], name, sizeof(name))) return -EFAULT;
+      return 0;
+    }
+    case PR_SET_PDEATHSIG: {
+      int host = args.a[1] == 0 ? 0 : GuestToHostSignal(static_cast<int>(args.a[1]));
+      if (args.a[1] != 0 && host == 0) return -EINVAL;
+      return HostResult(prctl(PR_SET_PDEATHSIG, host, 0, 0, 0));
+    }
+    case PR_GET_PDEATHSIG: {
+      int host = 0;
+      if (prctl(PR_GET_PDEATHSIG, &host, 0, 0, 0) != 0) return HostError();
+      int32_t guest = HostToGuestSignal(host);
+      return WriteGuest(proc, args.a[1], guest) ? 0 : -EFAULT;
+    }
+    case PR_GET_CHILD_SUBREAPER: {
+      int v = 0;
+      if (prctl(PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0) != 0) return HostError();
+      int32_t g = v;
+      return WriteGuest(proc, args.a[1], g) ? 0 : -EFAULT;
+    }
+    case PR_GET_DUMPABLE:
+    case PR_SET_DUMPABLE:
+    case PR_SET_CHILD_SUBREAPER:
+    case PR_GET_TIMERSLACK:
+    case PR_SET_TIMERSLACK:
+    case PR_SET_NO_NEW_PRIVS:
+    case PR_GET_NO_NEW_PRIVS:
+    case PR_CAPBSET_READ:
+      return HostResult(prctl(option, args.a[1], args.a[2], args.a[3], args.a[4]));
+    default:
+      // Notably PR_SET_SECCOMP: a filter for riscv64 syscall numbers must
+      // never be applied to dbt's own host syscalls.
+      return -EINVAL;
+  }
+}
+
+int64_t SysClone(GuestProcess& proc, const SyscallArgs& args) {
+  // riscv64: clone(flags, newsp, parent_tid, tls, child_tid).
+  const uint64_t flags = args.a[0];
+  const uint64_t newsp = args.a[1], parent_tid = args.a[2], tls = args.a[3], child_tid = args.a[4];
+  if (flags & (kCloneVm | kCloneThread | kCloneSighand | kCloneVfork | kCloneFiles | kCloneFs)) {
+    // Threads and vfork share memory with the parent: not emulated yet.
+    return -ENOSYS;
+  }
+  const uint64_t known =
+      kCsignal | kCloneSettls | kCloneParentSettid | kCloneChildCleartid | kCloneChildSettid;
+  if (flags & ~known) return -EINVAL;
+  const int exit_signal = static_cast<int>(flags & kCsignal);
+  const int host_exit_signal = exit_signal == 0 ? 0 : GuestToHostSignal(exit_signal);
+  if (exit_signal != 0 && host_exit_signal == 0) return -EINVAL;
+  if ((flags & kCloneParentSettid) && !proc.memory.CanWrite(parent_tid, 4)) return -EFAULT;
+  fflush(nullptr);
+  pid_t pid = host_exit_signal == SIGCHLD
+                  ? fork()
+                  : static_cast<pid_t>(syscall(SYS_clone, host_exit_signal, 0, 0, 0, 0));
+  if (pid < 0) return HostError();
+  if (pid == 0) {
+    // The child: the same guest, in a copy of this whole process.
+    const int32_t tid = gettid();
+    if (flags & kCloneChildSettid) WriteGuest(proc, child_tid, tid);
+    if (flags & kCloneChildCleartid) proc.clear_child_tid = child_tid;
+    if (flags & kCloneSettls) proc.cpu().x[4] = tls;
+    if (newsp != 0) proc.cpu().x[2] = newsp;
+    return 0;
+  }
+  if (flags & kCloneParentSettid) WriteGuest(proc, parent_tid, static_cast<int32_t>(pid));
+  return pid;
+}
+
+int64_t SysWait4(GuestProcess& proc, const SyscallArgs& args) {
+  bool fault = false;
+  void* status = HostOutOrNull(proc, args.a[1], sizeof(int), &fault);
+  void* usage = HostOutOrNull(proc, args.a[3], sizeof(struct rusage), &fault);
+  if (fault) return -EFAULT;
+  // Exit statuses encode signal numbers; 1..31 are the same on both sides.
+  return HostResult(syscall(SYS_wait4, static_cast<pid_t>(args.a[0]), status,
+                            static_cast<int>(args.a[2]), usage));
+}
+
+}  // namespace dbt::executor
