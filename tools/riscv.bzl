@@ -38,8 +38,9 @@ def riscv_guest_binary(
         hdrs = [],
         march = "rv64gc",
         mabi = "lp64d",
+        out = None,
         **kwargs):
-    """A static RV64 Linux executable, `<package>/riscv64/<name>`.
+    """A static RV64 Linux executable, `<package>/riscv64/<out or name>`.
 
     srcs: .c, .S or .cc files (any .cc selects riscv64-linux-gnu-g++); hdrs: files
     they include. opt is the optimization flag ("-O0", "-O2", "-O3", "-Os").
@@ -48,19 +49,19 @@ def riscv_guest_binary(
     native.genrule(
         name = name,
         srcs = srcs + hdrs,
-        outs = ["riscv64/" + name],
+        outs = ["riscv64/" + (out or name)],
         cmd = _compile_cmd(_GUEST_CC, _GUEST_CXX, srcs, flags) + " " + " ".join(linkopts),
         executable = True,
         **kwargs
     )
 
-def native_binary(name, srcs, copts = [], opt = "-O2", linkopts = [], hdrs = [], **kwargs):
-    """The x86-64 twin of a guest program (host gcc), `<package>/x86_64/<name>`."""
+def native_binary(name, srcs, copts = [], opt = "-O2", linkopts = [], hdrs = [], out = None, **kwargs):
+    """The x86-64 twin of a guest program (host gcc), `<package>/x86_64/<out or name>`."""
     flags = [opt] + _COMMON_FLAGS + copts
     native.genrule(
         name = name,
         srcs = srcs + hdrs,
-        outs = ["x86_64/" + name],
+        outs = ["x86_64/" + (out or name)],
         cmd = _compile_cmd(_NATIVE_CC, _NATIVE_CXX, srcs, flags) + " " + " ".join(linkopts),
         executable = True,
         **kwargs
