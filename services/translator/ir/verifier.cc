@@ -54,11 +54,15 @@ class Verifier {
     for (int i = 0; i < op.n_temps(); ++i) {
       if (op.args[i] >= block_.num_temps()) return Error(op, "temp index out of range");
     }
-    // Inputs are read before outputs are written.
+    // Inputs are read before outputs are written. Code after an op that
+    // does not fall through is unreachable until the next label: it reads
+    // nothing (the optimizer leaves such code behind when it turns a brcond
+    // into a br; the unreachable-code pass deletes it).
+    if (op.opc == Opcode::kSetLabel) unreachable_ = false;
     for (int i = 0; i < op.n_in; ++i) {
       Temp t = op.in(i);
       TempKind k = block_.kind(t);
-      if ((k == TempKind::kNormal || k == TempKind::kEbb) && !valid_[t.index]) {
+      if ((k == TempKind::kNormal || k == TempKind::kEbb) && !valid_[t.index] && !unreachable_) {
         return Error(op, absl::StrCat(TempName(block_, t), " read outside its scope"));
       }
     }
@@ -74,6 +78,7 @@ class Verifier {
       valid_[t.index] = true;
     }
     if (absl::Status s = CheckConstArgs(op); !s.ok()) return s;
+    if (HasFlag(op.opc, kOpNoFallthrough)) unreachable_ = true;
     if (op.opc == Opcode::kTbStart && index_ != 0) return Error(op, "tb_start is not the first op");
     // Scope ends: normal temps die at every basic-block end, ebb temps at
     // labels and wherever control cannot fall through or leaves the TB.
@@ -163,6 +168,7 @@ class Verifier {
   std::vector<bool> label_used_;
   std::vector<bool> valid_;  // normal/ebb temps readable at this point
   bool slot_used_[2] = {false, false};
+  bool unreachable_ = false;  // after br/exit, until the next label
 };
 
 }  // namespace
