@@ -42,7 +42,7 @@ class PerOpcodeTest : public ::testing::TestWithParam<rv::Opcode> {};
 TEST_P(PerOpcodeTest, MatchesInterpreter) {
   const rv::Opcode op = GetParam();
   RandomGuest gen(0x5eed0000 + static_cast<uint64_t>(op));
-  Lockstep lockstep(EvaluatorRunner());
+  Lockstep lockstep(RunnerFromEnvironment());
   for (int i = 0; i < 2000; ++i) {
     LockstepCase c;
     c.data = gen.Data();
@@ -52,7 +52,7 @@ TEST_P(PerOpcodeTest, MatchesInterpreter) {
                              : std::vector<uint32_t>{gen.Insn32(op), kEbreak});
     if (alone) c.options.max_insns = 1;
     const std::string report = lockstep.Run(c);
-    ASSERT_EQ(report, "") << "case " << i;
+    ASSERT_TRUE(report.empty()) << "case " << i << "\n" << report;
   }
 }
 
@@ -68,7 +68,7 @@ INSTANTIATE_TEST_SUITE_P(AllOpcodes, PerOpcodeTest, ::testing::ValuesIn(AllOpcod
 // Compressed instructions: runs of 1..8 random RVC instructions.
 TEST(LockstepTest, CompressedSequences) {
   RandomGuest gen(0xc0de);
-  Lockstep lockstep(EvaluatorRunner());
+  Lockstep lockstep(RunnerFromEnvironment());
   for (int i = 0; i < 20000; ++i) {
     LockstepCase c;
     c.data = gen.Data();
@@ -78,7 +78,10 @@ TEST(LockstepTest, CompressedSequences) {
     for (int k = 0; k < n; ++k) words.push_back(gen.Insn16());
     words.push_back(kEbreak);
     c.code = CodeBytes(words);
-    ASSERT_EQ(lockstep.Run(c), "") << "case " << i;
+    {
+      const std::string report = lockstep.Run(c);
+      ASSERT_TRUE(report.empty()) << "case " << i << "\n" << report;
+    }
   }
 }
 
@@ -87,7 +90,7 @@ TEST(LockstepTest, CompressedSequences) {
 // the page boundary, ending in a random terminator or none.
 TEST(LockstepTest, RandomSequences) {
   RandomGuest gen(0x5e9);
-  Lockstep lockstep(EvaluatorRunner());
+  Lockstep lockstep(RunnerFromEnvironment());
   const std::vector<rv::Opcode> body = StraightLineOpcodes();
   const std::vector<rv::Opcode> ends = {rv::Opcode::kBeq,    rv::Opcode::kBne,   rv::Opcode::kBlt,
                                         rv::Opcode::kBge,    rv::Opcode::kBltu,  rv::Opcode::kBgeu,
@@ -106,7 +109,10 @@ TEST(LockstepTest, RandomSequences) {
     if (!gen.OneIn(5)) words.push_back(gen.Insn32(ends[gen.Below(ends.size())]));
     c.code = CodeBytes(words);
     if (gen.OneIn(10)) c.options.max_insns = 1 + static_cast<int>(gen.Below(4));
-    ASSERT_EQ(lockstep.Run(c), "") << "case " << i;
+    {
+      const std::string report = lockstep.Run(c);
+      ASSERT_TRUE(report.empty()) << "case " << i << "\n" << report;
+    }
   }
 }
 

@@ -1,16 +1,19 @@
 #include "services/translator/frontend/riscv/testing/lockstep.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/codegen/code_gen_buffer.h"
 #include "common/riscv/disasm.h"
 #include "common/riscv/helpers.h"
 #include "common/riscv/interpreter.h"
 #include "services/translator/frontend/riscv/in_asm.h"
-#include "services/translator/frontend/riscv/testing/ir_eval.h"
+#include "services/translator/ir/evaluator.h"
 #include "services/translator/ir/printer.h"
 #include "services/translator/ir/verifier.h"
+#include "services/translator/tb/translate.h"
 
 namespace dbt::frontend::riscv::testing {
 namespace {
@@ -36,10 +39,53 @@ std::string ExitName(uint32_t e) {
 TbRunner EvaluatorRunner() {
   return [](const TranslatedBlock& tb, GuestEnv& env) -> absl::StatusOr<TbExitKind> {
     if (absl::Status s = ir::Verify(tb.block); !s.ok()) return s;
-    absl::StatusOr<EvalExit> exit = EvaluateBlock(tb.block, env);
+    absl::StatusOr<ir::EvalExit> exit = ir::Evaluate(tb.block, env);
     if (!exit.ok()) return exit.status();
     return exit->kind;
   };
+}
+
+TbRunner JitRunner(bool optimize) {
+  auto created = codegen::CodeGenBuffer::Create({.size = 8 << 20, .region_size = 1 << 20});
+  if (!created.ok()) {
+    std::fprintf(stderr, "JitRunner: %s\n", created.status().ToString().c_str());
+    std::abort();
+  }
+  std::shared_ptr<codegen::CodeGenBuffer> buffer = std::move(*created);
+  return
+      [buffer, optimize](const TranslatedBlock& tb, GuestEnv& env) -> absl::StatusOr<TbExitKind> {
+        ir::Block block = tb.block;  // the pipeline works in place
+        tb::TranslateOptions options;
+        options.optimize = optimize;
+        options.verify = true;
+        absl::StatusOr<tb::TranslatedTb> code = tb::TranslateBlock(block, *buffer, options);
+        if (code.status().code() == absl::StatusCode::kResourceExhausted) {
+          buffer->Flush();
+          block = tb.block;
+          code = tb::TranslateBlock(block, *buffer, options);
+        }
+        if (!code.ok()) return code.status();
+        env.epilogue = buffer->epilogue_address();
+        const uint64_t start = reinterpret_cast<uint64_t>(buffer->rx_at(code->code_offset));
+        const uint64_t left = buffer->EnterGeneratedCode(&env, buffer->rx_at(code->code_offset));
+        if ((left & ~kTbExitMask) != start) {
+          return absl::InternalError(
+              absl::StrFormat("TB returned 0x%x, its code is at 0x%x", left, start));
+        }
+        return static_cast<TbExitKind>(left & kTbExitMask);
+      };
+}
+
+TbRunner RunnerFromEnvironment() {
+  const char* name = std::getenv("DBT_LOCKSTEP_RUNNER");
+  const std::string runner = name == nullptr ? "eval" : name;
+  if (runner == "jit") return JitRunner(/*optimize=*/true);
+  if (runner == "jit_noopt") return JitRunner(/*optimize=*/false);
+  if (runner != "eval") {
+    std::fprintf(stderr, "DBT_LOCKSTEP_RUNNER: unknown runner %s\n", runner.c_str());
+    std::abort();
+  }
+  return EvaluatorRunner();
 }
 
 std::vector<uint8_t> CodeBytes(const std::vector<uint32_t>& insns) {

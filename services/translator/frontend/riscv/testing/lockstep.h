@@ -28,8 +28,15 @@ namespace dbt::frontend::riscv::testing {
 using TbRunner =
     std::function<absl::StatusOr<TbExitKind>(const TranslatedBlock& tb, GuestEnv& env)>;
 
-// The IR evaluator (ir_eval.h), after ir::Verify.
+// The IR evaluator (ir/evaluator.h), after ir::Verify.
 TbRunner EvaluatorRunner();
+// The real thing: the optimizer pipeline (or none) and the x86-64 backend
+// into a code_gen_buffer of its own, run through the prologue. The runner
+// owns the buffer; copies share it.
+TbRunner JitRunner(bool optimize);
+// The runner the environment variable DBT_LOCKSTEP_RUNNER names: "eval"
+// (default), "jit" or "jit_noopt".
+TbRunner RunnerFromEnvironment();
 
 struct LockstepCase {
   uint64_t code_pc = kCodeBase;
