@@ -91,7 +91,11 @@ def riscv_guest_compare_test(
     or "ignore". expect_status: the status the reference (qemu) run must have, as a
     shell reports it (128+N for death by signal N); guards the test program itself.
     """
-    flags = ["--expect-status", str(expect_status)]
+    # Each of the two runs gets under half of Bazel's timeout for the test size, so
+    # a hanging runner is reported by compare.sh (with what it printed so far)
+    # rather than killed by Bazel without a diagnosis.
+    per_run_timeout = {"small": 25, "medium": 120, "large": 400, "enormous": 1500}[size]
+    flags = ["--expect-status", str(expect_status), "--timeout", str(per_run_timeout)]
     test_data = [_RUNNER, binary] + data
     if stdin:
         flags += ["--stdin", "$(rootpath %s)" % stdin]
