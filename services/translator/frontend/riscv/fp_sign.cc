@@ -62,18 +62,14 @@ void TranslateSignInjection(TranslationContext& ctx, const FpSignForm& f,
     }
   }
   const ir::Temp b = f.single ? UnboxS(ctx, ctx.F(insn.rs2)) : ctx.F(insn.rs2);
-  switch (f.kind) {
-    case Kind::kSgnj:
-      ctx.BinaryTo(d, IrOp::kOr, ctx.Binary(IrOp::kAndc, a, sign), ctx.Binary(IrOp::kAnd, b, sign));
-      return;
-    case Kind::kSgnjn:
-      ctx.BinaryTo(d, IrOp::kOr, ctx.Binary(IrOp::kAndc, a, sign),
-                   ctx.Binary(IrOp::kAndc, sign, b));
-      return;
-    default:
-      ctx.BinaryTo(d, IrOp::kXor, a, ctx.Binary(IrOp::kAnd, b, sign));
-      return;
+  if (f.kind == Kind::kSgnjx) {
+    ctx.BinaryTo(d, IrOp::kXor, a, ctx.Binary(IrOp::kAnd, b, sign));
+    return;
   }
+  const ir::Temp magnitude = ctx.Binary(IrOp::kAndc, a, sign);
+  const ir::Temp new_sign =
+      f.kind == Kind::kSgnj ? ctx.Binary(IrOp::kAnd, b, sign) : ctx.Binary(IrOp::kAndc, sign, b);
+  ctx.BinaryTo(d, IrOp::kOr, magnitude, new_sign);
 }
 
 void TranslateFpSign(TranslationContext& ctx, const rv::DecodedInsn& insn, uint32_t param) {
