@@ -27,7 +27,7 @@ class Folder {
     for (Op op : in) {
       for (int i = 0; i < op.n_in; ++i) op.set_in(i, Rep(op.in(i)));
       FoldOp(op);
-      if (ir::HasFlag(op.opc, ir::kOpBbEnd)) ResetAll();
+      EndOfOp(op);
     }
   }
 
@@ -54,6 +54,24 @@ class Folder {
     if (copy_of_.size() < block_.num_temps()) copy_of_.resize(block_.num_temps(), kNone);
     copy_of_[dst.index] = src.index;
     mapped_.push_back(dst.index);
+  }
+
+  // What stays known after op. Another path may join at a label, and
+  // after br/exit the next op is a label or unreachable: nothing is known.
+  // After brcond or goto_tb the fall-through continues with the same
+  // values, minus the temps whose scope ends there.
+  void EndOfOp(const Op& op) {
+    const uint32_t flags = ir::GetOpInfo(op.opc).flags;
+    if (!(flags & ir::kOpBbEnd)) return;
+    if (op.opc == Opcode::kSetLabel || (flags & ir::kOpNoFallthrough)) return ResetAll();
+    const bool ebbs_end = !(flags & ir::kOpCondBranch);
+    auto ends = [&](uint32_t t) {
+      TempKind k = block_.kind(Temp{t});
+      return k == TempKind::kNormal || (ebbs_end && k == TempKind::kEbb);
+    };
+    for (uint32_t m : mapped_) {
+      if (copy_of_[m] != kNone && (ends(m) || ends(copy_of_[m]))) copy_of_[m] = kNone;
+    }
   }
 
   void ResetAll() {

@@ -7,8 +7,10 @@
 //   movi; brcond with a known outcome becomes br or disappears;
 // - a constant in the first input of a commutative op or a comparison
 //   moves to the second (conditions swapped), where x86 takes immediates.
-// Knowledge is dropped at every basic-block end (branch or label), and
-// about globals after a helper that may write them.
+// Knowledge is dropped at labels (paths join) and after br/exit; at a
+// conditional branch or goto_tb the fall-through keeps it, except what
+// involves temps whose scope ends there; after a helper that may write
+// globals, what involves globals is dropped.
 #ifndef DBT_SERVICES_TRANSLATOR_OPT_FOLD_H_
 #define DBT_SERVICES_TRANSLATOR_OPT_FOLD_H_
 
