@@ -35,7 +35,7 @@ struct TranslateDebug {
   bool op_opt = false;
   bool out_asm = false;
   std::string* log = nullptr;
-  bool any() const { return log != nullptr && (in_asm || op || op_opt || out_asm); }
+  bool any() const { return in_asm || op || op_opt || out_asm; }
 };
 
 struct TbTranslation {
