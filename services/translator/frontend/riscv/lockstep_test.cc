@@ -4,11 +4,16 @@
 // the TB's disassembly, its IR and the differing state.
 #include <gtest/gtest.h>
 
+#include <time.h>
+
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/riscv/decoder.h"
+#include "common/riscv/helpers.h"
 #include "services/translator/frontend/riscv/testing/lockstep.h"
 #include "services/translator/frontend/riscv/testing/random_insn.h"
 
@@ -114,6 +119,95 @@ TEST(LockstepTest, RandomSequences) {
       ASSERT_TRUE(report.empty()) << "case " << i << "\n" << report;
     }
   }
+}
+
+// Long blocks, up to the 512-instruction limit: register pressure and many
+// exits' worth of state in one TB.
+TEST(LockstepTest, LongSequences) {
+  RandomGuest gen(0x10c6);
+  Lockstep lockstep(RunnerFromEnvironment());
+  const std::vector<rv::Opcode> body = StraightLineOpcodes();
+  for (int i = 0; i < 200; ++i) {
+    LockstepCase c;
+    c.data = gen.Data();
+    c.cpu = gen.State(c.data);
+    c.cpu.frm = static_cast<uint32_t>(gen.Below(5));  // keep going past dynamic-rm insns
+    std::vector<uint32_t> words;
+    const int n = 200 + static_cast<int>(gen.Below(400));
+    for (int k = 0; k < n; ++k) {
+      const rv::Opcode op = body[gen.Below(body.size())];
+      // Keep the block long: nothing that ends it (compressed jumps, csr
+      // writes that may make frm reserved, reserved static modes).
+      auto ends_early = [](uint32_t w) {
+        const rv::DecodedInsn d = rv::Decode(w);
+        const uint32_t flags = rv::OpcodeFlags(d.op);
+        return d.op == rv::Opcode::kIllegal || (flags & (rv::kInsnEndsTb | rv::kInsnCsr)) ||
+               ((flags & rv::kInsnHasRm) && d.rm > 4 && d.rm != 7);
+      };
+      uint32_t w;
+      do {
+        w = gen.OneIn(4) ? gen.Insn16() : gen.Insn32(op);
+      } while (ends_early(w));
+      words.push_back(w);
+    }
+    c.code = CodeBytes(words);
+    const std::string report = lockstep.Run(c);
+    ASSERT_TRUE(report.empty()) << "case " << i << "\n" << report;
+    EXPECT_GE(lockstep.last_tb().insns.size(), 200u);
+  }
+}
+
+// exit_request set before the TB runs: it leaves at entry, pc = the TB's pc,
+// nothing executed.
+TEST(LockstepTest, ExitRequestAtEntry) {
+  GuestMemory memory;
+  const std::vector<uint8_t> code = CodeBytes({0x00150513 /* addi a0,a0,1 */, 0x00100073});
+  std::memcpy(memory.at(kCodeBase), code.data(), code.size());
+  BufferCodeSource source(0, {memory.base(), kGuestSize});
+  TranslateResult result = TranslateBlock(source, kCodeBase);
+  ASSERT_TRUE(result.tb.has_value());
+  auto env = std::make_unique<GuestEnv>();
+  env->guest_base = reinterpret_cast<uint64_t>(memory.base());
+  rv::FillHelperTable(env->helpers);
+  env->exit_request = 1;
+  env->cpu.pc = 0x1234;
+  absl::StatusOr<TbExitKind> exit = RunnerFromEnvironment()(*result.tb, *env);
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(*exit, kTbExitRequested);
+  EXPECT_EQ(env->cpu.pc, kCodeBase);
+  EXPECT_EQ(env->cpu.x[10], 0u);
+}
+
+// cycle, time and instret read host clocks in generated code (not
+// comparable with the interpreter's counts): each read lies between two
+// readings of CLOCK_MONOTONIC taken around the TB, in nanoseconds.
+TEST(LockstepTest, CounterCsrsReadTheMonotonicClock) {
+  GuestMemory memory;
+  // rdcycle a0; rdtime a1; rdinstret a2; ebreak
+  const std::vector<uint8_t> code = CodeBytes({0xc0002573, 0xc01025f3, 0xc0202673, 0x00100073});
+  std::memcpy(memory.at(kCodeBase), code.data(), code.size());
+  BufferCodeSource source(0, {memory.base(), kGuestSize});
+  TranslateResult result = TranslateBlock(source, kCodeBase);
+  ASSERT_TRUE(result.tb.has_value());
+  auto env = std::make_unique<GuestEnv>();
+  env->guest_base = reinterpret_cast<uint64_t>(memory.base());
+  rv::FillHelperTable(env->helpers);
+  auto now = [] {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+  };
+  const uint64_t before = now();
+  absl::StatusOr<TbExitKind> exit = RunnerFromEnvironment()(*result.tb, *env);
+  const uint64_t after = now();
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(env->pending_exception, 2u);  // the ebreak
+  for (int r : {10, 11, 12}) {
+    EXPECT_GE(env->cpu.x[r], before) << "x" << r;
+    EXPECT_LE(env->cpu.x[r], after) << "x" << r;
+  }
+  EXPECT_LE(env->cpu.x[10], env->cpu.x[11]);
+  EXPECT_LE(env->cpu.x[11], env->cpu.x[12]);
 }
 
 }  // namespace
