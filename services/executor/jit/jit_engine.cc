@@ -171,6 +171,10 @@ void JitEngine::InvalidateGuestRange(uint64_t addr, uint64_t len) {
   ClearJumpCache();
 }
 
+void JitEngine::RecoverAfterFault(GuestEnv& env, uintptr_t host_pc) {
+  if (std::optional<uint64_t> pc = GuestPcAtHostPc(host_pc)) env.cpu.pc = *pc;
+}
+
 std::optional<uint64_t> JitEngine::GuestPcAtHostPc(uintptr_t host_pc) const {
   TranslationBlock* tb = registry_.ByHostPc(host_pc);
   if (tb == nullptr) return std::nullopt;

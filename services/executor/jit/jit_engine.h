@@ -44,6 +44,11 @@ class JitEngine final : public ExecutionEngine {
   EngineExit Run(GuestEnv& env) override;
   void InvalidateGuestRange(uint64_t addr, uint64_t len) override;
   const char* name() const override { return "jit"; }
+  // A fault inside generated code: cpu.pc := the guest instruction whose
+  // host code faulted (globals were written back before its access). A
+  // fault in a helper leaves cpu.pc alone: the frontend writes pc before
+  // every helper that touches guest memory.
+  void RecoverAfterFault(GuestEnv& env, uintptr_t host_pc) override;
 
   // After a guest memory fault inside generated code: the guest pc of the
   // instruction that faulted, from the host pc; nullopt when host_pc is not

@@ -33,6 +33,11 @@ class ExecutionEngine {
   // Guest code in [addr, addr + len) may have changed or gone (munmap,
   // mprotect, fence.i, a store to a code page): drop translations of it.
   virtual void InvalidateGuestRange(uint64_t addr, uint64_t len) = 0;
+  // After a guest memory fault abandoned Run: host_pc is the host
+  // instruction that faulted. An engine whose cpu.pc may lag behind (the
+  // JIT syncs pc only at block exits) sets cpu.pc to the faulting guest
+  // instruction here.
+  virtual void RecoverAfterFault(GuestEnv& env, uintptr_t host_pc) {}
   virtual const char* name() const = 0;
 };
 

@@ -80,6 +80,7 @@ GuestExit RunLoop(GuestProcess& proc) {
     std::optional<GuestFault> fault =
         HostSignals::RunCatchingFaults([&] { exit = proc.engine->Run(env); });
     if (fault) {
+      proc.engine->RecoverAfterFault(env, fault->host_pc);
       RaiseFault(proc, *fault);
       continue;
     }

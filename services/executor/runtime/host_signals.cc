@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -52,7 +53,7 @@ void RecordHandler(int host_sig, siginfo_t* si, void*) {
   errno = saved_errno;
 }
 
-void FaultHandler(int host_sig, siginfo_t* si, void*) {
+void FaultHandler(int host_sig, siginfo_t* si, void* context) {
   int saved_errno = errno;
   if (si->si_code <= 0) {  // Sent by a process (kill, tgkill, sigqueue).
     Record(host_sig, si);
@@ -71,6 +72,8 @@ void FaultHandler(int host_sig, siginfo_t* si, void*) {
     t_fault.host_code = si->si_code;
     // SI_KERNEL faults (non-canonical addresses) carry no address.
     t_fault.addr = si->si_code == SI_KERNEL ? 0 : guest;
+    t_fault.host_pc = static_cast<uintptr_t>(
+        static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
     siglongjmp(*t_fault_jmp, 1);
   }
   // A fault in dbt itself: return into the faulting instruction with the

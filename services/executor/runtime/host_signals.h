@@ -37,6 +37,9 @@ struct GuestFault {
   int signo;      // Guest SIGSEGV or SIGBUS.
   int host_code;  // The host's si_code (SEGV_* is recomputed from the VMAs).
   uint64_t addr;  // Guest address: host si_addr - guest_base.
+  // Host instruction that faulted: inside generated code, the engine maps
+  // it back to the guest instruction (ExecutionEngine::RecoverAfterFault).
+  uintptr_t host_pc = 0;
 };
 
 class HostSignals {
