@@ -26,8 +26,9 @@ constexpr AllocKind N = AllocKind::kNoArgs;
 constexpr ConstraintRow kRows[] = {
     {Opcode::kMov, AllocKind::kMov, "r", "r", ""},
     {Opcode::kMovi, AllocKind::kMovi, "r", "", ""},
-    // add/sub/logic: `op o, b` with o = a's register.
-    {Opcode::kAdd, S, "r", "0 ri", ""},
+    // add: `add o, b` when o is a's register, else `lea o, [a + b]`.
+    {Opcode::kAdd, S, "r", "r ri", ""},
+    // sub/logic: `op o, b` with o = a's register.
     {Opcode::kSub, S, "r", "0 ri", ""},
     {Opcode::kNeg, S, "r", "0", ""},
     {Opcode::kMul, S, "r", "0 ri", ""},

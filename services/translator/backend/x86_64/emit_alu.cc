@@ -4,12 +4,23 @@
 
 namespace dbt::backend::x86_64 {
 
+// Three-address: the output may be a's register, b's, or another one
+// (lea: no flags, no copy of an input that stays live).
 void EmitAdd(EmitContext& ctx) {
+  Xbyak::Reg64 o = ctx.Define(0), a = ctx.Use(0).r64();
   Operand b = ctx.Use(1);
-  if (b.is_imm) {
-    ctx.as.add(ctx.Define(0), b.imm32());
+  if (o == a) {
+    if (b.is_imm) {
+      ctx.as.add(o, b.imm32());
+    } else {
+      ctx.as.add(o, b.r64());
+    }
+  } else if (!b.is_imm && o == b.r64()) {
+    ctx.as.add(o, a);
+  } else if (b.is_imm) {
+    ctx.as.lea(o, ctx.as.ptr[a + b.imm32()]);
   } else {
-    ctx.as.add(ctx.Define(0), b.r64());
+    ctx.as.lea(o, ctx.as.ptr[a + b.r64()]);
   }
 }
 

@@ -289,7 +289,8 @@ void RegAlloc::BeginOp(const ir::Op& op, const OpConstraints& c, OpOperands& ope
           locked_ |= Bit(in_reg);  // still bound to a live input
         }
       }
-      r = AllocReg(a.regs, avoid);
+      r = PreferredOutputReg(op, operands, a.regs, avoid);
+      if (r == kNoReg) r = AllocReg(a.regs, avoid);
       locked_ = saved_lock;
     }
     // The output's previous register (if any) no longer holds its value.
@@ -304,6 +305,18 @@ void RegAlloc::BeginOp(const ir::Op& op, const OpConstraints& c, OpOperands& ope
     taken |= Bit(r);
     locked_ |= Bit(r);
   }
+}
+
+// The register of an input that dies here, if the output may take it:
+// the value then stays where it was, and no other register is disturbed.
+HostReg RegAlloc::PreferredOutputReg(const ir::Op& op, const OpOperands& operands, RegSet allowed,
+                                     RegSet avoid) const {
+  for (int i = 0; i < op.n_in; ++i) {
+    const Operand& in = operands.ins[i];
+    if (in.is_imm || !op.life.IsDead(op.n_out + i)) continue;
+    if ((allowed & ~avoid & Bit(in.reg)) && reg_to_temp_[in.reg] == kNoTemp) return in.reg;
+  }
+  return kNoReg;
 }
 
 void RegAlloc::FinishOutputs(const ir::Op& op) {

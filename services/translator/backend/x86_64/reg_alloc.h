@@ -99,6 +99,9 @@ class RegAlloc {
   // cheapest unlocked victim (a cached constant, then a clean value, then
   // a dirty one, which is spilled).
   HostReg AllocReg(RegSet allowed, RegSet avoid);
+  static constexpr HostReg kNoReg = static_cast<HostReg>(0xff);
+  HostReg PreferredOutputReg(const ir::Op& op, const OpOperands& operands, RegSet allowed,
+                             RegSet avoid) const;
   Operand AllocInput(const ir::Op& op, int i, const ArgConstraint& c);
   void FinishOutputs(const ir::Op& op);
 
