@@ -37,8 +37,8 @@ std::string ReadAll(const std::string& path) {
 }
 
 std::string TempDir() {
-  std::string tmpl = std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
-                     "/e2eXXXXXX";
+  std::string tmpl =
+      std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") + "/e2eXXXXXX";
   return mkdtemp(tmpl.data());
 }
 
@@ -153,8 +153,8 @@ TEST(GuestE2eTest, AbortDiesBySigabrt) {
 
 TEST(GuestE2eTest, AbortIs134ForAShell) {
   // run_guest is RunGuestAndExit behind a main().
-  Outcome sh = Exec({"/bin/sh", "-c",
-                     "services/executor/runtime/run_guest " + Testdata("abort") + "; echo $?"});
+  Outcome sh = Exec(
+      {"/bin/sh", "-c", "services/executor/runtime/run_guest " + Testdata("abort") + "; echo $?"});
   EXPECT_EQ(sh.out, "before abort\n134\n") << sh;
 }
 
@@ -180,6 +180,17 @@ TEST(GuestE2eTest, RaiseWithSiginfoHandler) {
   ExpectSameAsQemu("raise_siginfo");
   Outcome dbt = RunDbt(Testdata("raise_siginfo"), {});
   EXPECT_THAT(dbt.out, HasSubstr("raise=0 signo=10 code=-6 pid_ok=1\n"));  // SI_TKILL
+}
+
+TEST(GuestE2eTest, UcontextThroughSigreturn) {
+  ExpectSameAsQemu("ucontext");
+  Outcome dbt = RunDbt(Testdata("ucontext"), {});
+  // What the handler saw is what the asm set: s2, fs0 = 1.5, fcsr = RMM;
+  // the pc after the ecall; a0 = tgkill's result. What it wrote came back.
+  EXPECT_EQ(dbt.out,
+            "handler saw s2=0x1234 f8=0x3ff8000000000000 fcsr=0x80 pc_ok=1 a0=0\n"
+            "ucontext aligned 1 below interrupted sp 1\n"
+            "after sigreturn s2=0x5678 f8=0x4004000000000000 fcsr=0x21\n");
 }
 
 TEST(GuestE2eTest, SignalsMisc) {
