@@ -27,16 +27,16 @@ constexpr ConstraintRow kRows[] = {
     {Opcode::kMov, AllocKind::kMov, "r", "r", ""},
     {Opcode::kMovi, AllocKind::kMovi, "r", "", ""},
     // add: `add o, b` when o is a's register, else `lea o, [a + b]`.
-    {Opcode::kAdd, S, "r", "r ri", ""},
+    {Opcode::kAdd, S, "r", "r rim", ""},
     // sub/logic: `op o, b` with o = a's register.
-    {Opcode::kSub, S, "r", "0 ri", ""},
+    {Opcode::kSub, S, "r", "0 rim", ""},
     {Opcode::kNeg, S, "r", "0", ""},
-    {Opcode::kMul, S, "r", "0 ri", ""},
+    {Opcode::kMul, S, "r", "0 rim", ""},
     // mul b: rdx:rax = rax * b.
-    {Opcode::kMulu2, S, "a d", "0 R", ""},
-    {Opcode::kMuls2, S, "a d", "0 R", ""},
-    {Opcode::kMuluh, S, "d", "a! R", ""},
-    {Opcode::kMulsh, S, "d", "a! R", ""},
+    {Opcode::kMulu2, S, "a d", "0 Rm", ""},
+    {Opcode::kMuls2, S, "a d", "0 Rm", ""},
+    {Opcode::kMuluh, S, "d", "a! Rm", ""},
+    {Opcode::kMulsh, S, "d", "a! Rm", ""},
     // add lo, bl; adc hi, bh.
     {Opcode::kAdd2, S, "r r", "0 1 ri ri", ""},
     {Opcode::kSub2, S, "r r", "0 1 ri ri", ""},
@@ -45,9 +45,9 @@ constexpr ConstraintRow kRows[] = {
     {Opcode::kDivu, S, "a", "0 R", "d"},
     {Opcode::kRem, S, "d", "a! R", ""},
     {Opcode::kRemu, S, "d", "a! R", ""},
-    {Opcode::kAnd, S, "r", "0 ri", ""},
-    {Opcode::kOr, S, "r", "0 ri", ""},
-    {Opcode::kXor, S, "r", "0 ri", ""},
+    {Opcode::kAnd, S, "r", "0 rim", ""},
+    {Opcode::kOr, S, "r", "0 rim", ""},
+    {Opcode::kXor, S, "r", "0 rim", ""},
     {Opcode::kNot, S, "r", "0", ""},
     // not o (= b); and o, a.
     {Opcode::kAndc, S, "r", "r 0", ""},
@@ -57,21 +57,21 @@ constexpr ConstraintRow kRows[] = {
     {Opcode::kSar, S, "r", "0 cI", ""},
     {Opcode::kRotl, S, "r", "0 cI", ""},
     {Opcode::kRotr, S, "r", "0 cI", ""},
-    {Opcode::kExt8s, S, "r", "r", ""},
-    {Opcode::kExt8u, S, "r", "r", ""},
-    {Opcode::kExt16s, S, "r", "r", ""},
-    {Opcode::kExt16u, S, "r", "r", ""},
-    {Opcode::kExt32s, S, "r", "r", ""},
-    {Opcode::kExt32u, S, "r", "r", ""},
+    {Opcode::kExt8s, S, "r", "rm", ""},
+    {Opcode::kExt8u, S, "r", "rm", ""},
+    {Opcode::kExt16s, S, "r", "rm", ""},
+    {Opcode::kExt16u, S, "r", "rm", ""},
+    {Opcode::kExt32s, S, "r", "rm", ""},
+    {Opcode::kExt32u, S, "r", "rm", ""},
     // bsr/bsf + cmov of the zero-input result from a scratch.
     {Opcode::kClz, S, "r", "r", "r"},
     {Opcode::kCtz, S, "r", "r", "r"},
     {Opcode::kBswap, S, "r", "0", ""},
-    {Opcode::kSetcond, S, "r", "r ri", ""},
+    {Opcode::kSetcond, S, "r", "r rim", ""},
     // cmp c1, c2; cmovcc o (= v2), v1.
-    {Opcode::kMovcond, S, "r", "r ri r 0", ""},
+    {Opcode::kMovcond, S, "r", "r rim rm 0", ""},
     {Opcode::kBr, N, "", "", ""},
-    {Opcode::kBrcond, S, "", "r ri", ""},
+    {Opcode::kBrcond, S, "", "r rim", ""},
     {Opcode::kSetLabel, N, "", "", ""},
     // [r14 + addr] with addr a register or a sign-extended disp32.
     {Opcode::kQemuLd, S, "r", "ri", ""},
@@ -134,6 +134,9 @@ ArgConstraint ParseArg(Opcode opc, std::string_view text) {
         break;
       case 'I':
         c.imm = ImmKind::kAny;
+        break;
+      case 'm':
+        c.mem = true;
         break;
       case '!':
         c.clobbered = true;

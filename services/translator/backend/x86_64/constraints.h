@@ -9,6 +9,9 @@
 //   R  allocatable minus rax and rdx (operands of mul/div)
 //   i  a constant that fits a sign-extended imm32 may stay immediate
 //   I  any constant may stay immediate (shift counts: masked to 6 bits)
+//   m  a global that is in memory (not in a register) may be read there
+//      (emitters get Operand::is_mem); only globals: their env slots are
+//      never reused, unlike spill slots
 //   0 1  (input) same register as output 0 / 1: the op overwrites it
 //   !  (input) the op overwrites this input's register
 //   &  (output) must not share a register with any input
@@ -39,6 +42,7 @@ struct ArgConstraint {
   ImmKind imm = ImmKind::kNone;
   int8_t alias = -1;       // input: output index that takes this register;
                            // output: input index whose register it takes
+  bool mem = false;        // input: a global in memory may stay there
   bool clobbered = false;  // input: its register is overwritten (alias implies it)
   bool new_reg = false;    // output: shares no register with an input
 

@@ -29,7 +29,9 @@ void EmitSetcond(EmitContext& ctx) {
 // The output holds v2; v1 replaces it when the condition holds.
 void EmitMovcond(EmitContext& ctx) {
   Compare(ctx, 0);
-  Cmovcc(ctx.as, ToX86Cond(ctx.op.cond()), ctx.Define(0), ctx.Use(2).r64());
+  WithRegOrMem(ctx.Use(2), 64, [&](const Xbyak::Operand& v1) {
+    Cmovcc(ctx.as, ToX86Cond(ctx.op.cond()), ctx.Define(0), v1);
+  });
 }
 
 void EmitBrcond(EmitContext& ctx) {

@@ -18,11 +18,15 @@ bool DivisorNeedsChecks(const EmitContext& ctx, bool is_signed) {
 
 }  // namespace
 
-// rax holds a; (rax, rdx) are (lo, hi).
-void EmitMulu2(EmitContext& ctx) { ctx.as.mul(ctx.Use(1).r64()); }
-void EmitMuls2(EmitContext& ctx) { ctx.as.imul(ctx.Use(1).r64()); }
-void EmitMuluh(EmitContext& ctx) { ctx.as.mul(ctx.Use(1).r64()); }
-void EmitMulsh(EmitContext& ctx) { ctx.as.imul(ctx.Use(1).r64()); }
+// rax holds a; (rax, rdx) are (lo, hi). b is a register or an env slot.
+void EmitMulu2(EmitContext& ctx) {
+  WithRegOrMem(ctx.Use(1), 64, [&](const Xbyak::Operand& b) { ctx.as.mul(b); });
+}
+void EmitMuls2(EmitContext& ctx) {
+  WithRegOrMem(ctx.Use(1), 64, [&](const Xbyak::Operand& b) { ctx.as.imul(b); });
+}
+void EmitMuluh(EmitContext& ctx) { EmitMulu2(ctx); }
+void EmitMulsh(EmitContext& ctx) { EmitMuls2(ctx); }
 
 // Output rax (holding a), divisor b, rdx scratch.
 void EmitDiv(EmitContext& ctx) {

@@ -14,11 +14,13 @@ namespace dbt::backend::x86_64 {
 
 struct Operand {
   bool is_imm = false;
+  bool is_mem = false;  // a global read straight from its env slot ('m')
   HostReg reg = kRax;
   int64_t imm = 0;
+  Xbyak::RegExp mem;
 
   Xbyak::Reg64 r64() const {
-    assert(!is_imm);
+    assert(!is_imm && !is_mem);
     return Reg64(reg);
   }
   int32_t imm32() const {
@@ -26,6 +28,24 @@ struct Operand {
     return static_cast<int32_t>(imm);
   }
 };
+
+// Calls f with a register or memory operand (never an immediate) as an
+// Xbyak::Operand of the given width: most x86 instructions take either.
+template <typename F>
+void WithRegOrMem(const Operand& o, int bits, F&& f) {
+  assert(!o.is_imm);
+  if (o.is_mem) {
+    f(Xbyak::Address(bits, false, o.mem));
+  } else if (bits == 64) {
+    f(Xbyak::Reg64(o.reg));
+  } else if (bits == 32) {
+    f(Xbyak::Reg32(o.reg));
+  } else if (bits == 16) {
+    f(Xbyak::Reg16(o.reg));
+  } else {
+    f(Xbyak::Reg8(o.reg, o.reg >= 4));
+  }
+}
 
 struct OpOperands {
   std::array<HostReg, kMaxConstraintOuts> outs{};

@@ -195,6 +195,11 @@ Operand RegAlloc::AllocInput(const ir::Op& op, int i, const ArgConstraint& c) {
     o.imm = static_cast<int64_t>(s.value);
     return o;
   }
+  if (c.mem && IsGlobal(t) && s.loc == Loc::kMem) {
+    o.is_mem = true;
+    o.mem = HomeOf(t);
+    return o;
+  }
   if (c.clobbered) {
     // The op overwrites this register: take the temp's own register only
     // if the value dies here and no other input of the op reads it.
@@ -250,7 +255,7 @@ void RegAlloc::BeginOp(const ir::Op& op, const OpConstraints& c, OpOperands& ope
   for (int k = 0; k < c.n_in; ++k) {
     int i = order[k];
     operands.ins[i] = AllocInput(op, i, c.ins[i]);
-    if (!operands.ins[i].is_imm) input_regs |= Bit(operands.ins[i].reg);
+    if (!operands.ins[i].is_imm && !operands.ins[i].is_mem) input_regs |= Bit(operands.ins[i].reg);
   }
   RegSet scratch_regs = 0;
   for (int i = 0; i < c.n_scratch; ++i) {
@@ -313,7 +318,7 @@ HostReg RegAlloc::PreferredOutputReg(const ir::Op& op, const OpOperands& operand
                                      RegSet avoid) const {
   for (int i = 0; i < op.n_in; ++i) {
     const Operand& in = operands.ins[i];
-    if (in.is_imm || !op.life.IsDead(op.n_out + i)) continue;
+    if (in.is_imm || in.is_mem || !op.life.IsDead(op.n_out + i)) continue;
     if ((allowed & ~avoid & Bit(in.reg)) && reg_to_temp_[in.reg] == kNoTemp) return in.reg;
   }
   return kNoReg;

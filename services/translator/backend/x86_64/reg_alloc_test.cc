@@ -47,13 +47,13 @@ TEST(RegAllocTest, MovOfADyingValueAndMoviEmitNothing) {
   b.Add(X(b, 3), u, c);  // the constant is an immediate
   b.ExitTb(kTbExitNoChain);
   std::string code = Code(block);
+  // x2 is read straight from env ('m'); u and c cost nothing.
   EXPECT_EQ(code,
             "mov rbx, qword ptr [rbp + 8]\n"
-            "mov r12, qword ptr [rbp + 0x10]\n"
-            "add rbx, r12\n"
+            "add rbx, qword ptr [rbp + 0x10]\n"
             "add rbx, 5\n"
             "mov qword ptr [rbp + 0x18], rbx\n"
-            "lea rax, [rip - 0x18]\n"  // code start + 2 (no_chain): 0x1a - 0x18
+            "lea rax, [rip - 0x15]\n"  // code start + 2 (no_chain): 0x17 - 0x15
             "jmp qword ptr [rbp + 0x230]\n")
       << code;
 }

@@ -81,7 +81,7 @@ void Setcc(Xbyak::CodeGenerator& as, X86Cond cc, const Xbyak::Reg8& dst) {
 }
 
 void Cmovcc(Xbyak::CodeGenerator& as, X86Cond cc, const Xbyak::Reg64& dst,
-            const Xbyak::Reg64& src) {
+            const Xbyak::Operand& src) {
   switch (cc) {
     case X86Cond::kE:
       as.cmove(dst, src);
@@ -120,7 +120,7 @@ void Cmp(Xbyak::CodeGenerator& as, const Xbyak::Reg64& a, const Operand& b) {
   if (b.is_imm) {
     as.cmp(a, b.imm32());
   } else {
-    as.cmp(a, b.r64());
+    WithRegOrMem(b, 64, [&](const Xbyak::Operand& rm) { as.cmp(a, rm); });
   }
 }
 

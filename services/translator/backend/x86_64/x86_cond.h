@@ -15,9 +15,10 @@ X86Cond ToX86Cond(ir::Cond c);
 
 void Jcc(Xbyak::CodeGenerator& as, X86Cond cc, const Xbyak::Label& target);
 void Setcc(Xbyak::CodeGenerator& as, X86Cond cc, const Xbyak::Reg8& dst);
-void Cmovcc(Xbyak::CodeGenerator& as, X86Cond cc, const Xbyak::Reg64& dst, const Xbyak::Reg64& src);
+void Cmovcc(Xbyak::CodeGenerator& as, X86Cond cc, const Xbyak::Reg64& dst,
+            const Xbyak::Operand& src);
 
-// cmp a, b with b a register or imm32.
+// cmp a, b with b a register, an env slot or an imm32.
 void Cmp(Xbyak::CodeGenerator& as, const Xbyak::Reg64& a, const Operand& b);
 
 }  // namespace dbt::backend::x86_64

@@ -5,40 +5,40 @@
 # [rbp + (pc & 0x1ffe)*8 + 0xa80] (index (pc>>1)&0xfff, 16 bytes each),
 # guest_pc compared, host_code tested for 0, then jmp; a miss returns
 # start+2 (no_chain).
+# x2 is added straight from its env slot (a global only in memory).
 0x0000:  cmp dword ptr [rbp + 0x238], 0
-0x0007:  jne 0x93
+0x0007:  jne 0x90
 0x000d:  mov rbx, qword ptr [rbp + 8]
-0x0011:  mov r12, qword ptr [rbp + 0x10]
-0x0015:  add rbx, r12
-0x0018:  mov rdi, rbp
-0x001b:  mov rsi, qword ptr [rbp + 0x50]
-0x001f:  call qword ptr [rbp + 0x2a0]
-0x0025:  mov qword ptr [rbp + 0x50], rax
-0x0029:  xor rbx, rax
-0x002c:  mov qword ptr [rbp + 0x58], rbx
-0x0030:  mov rcx, qword ptr [rbp + 0x20]
-0x0034:  mov rbx, qword ptr [rbp + 0x18]
-0x0038:  shl rbx, cl
-0x003b:  movsxd rbx, ebx
-0x003e:  mov qword ptr [rbp + 0x60], rbx
-0x0042:  mov rbx, qword ptr [rbp + 0x18]
-0x0046:  cmp rbx, rcx
-0x0049:  setb bl
-0x004c:  movzx ebx, bl
-0x004f:  mov qword ptr [rbp + 0x68], rbx
-0x0053:  mov rbx, qword ptr [rbp + 8]
-0x0057:  and rbx, 0xfffffffffffffffe
-0x005b:  mov qword ptr [rbp + 0x200], rbx
-0x0062:  mov r12, rbx
-0x0065:  and r12, 0x1ffe
-0x006c:  cmp rbx, qword ptr [rbp + r12*8 + 0xa80]
-0x0074:  jne 0x86
-0x0076:  mov r12, qword ptr [rbp + r12*8 + 0xa88]
-0x007e:  test r12, r12
-0x0081:  je 0x86
-0x0083:  jmp r12
-0x0086:  lea rax, [rip - 0x8b]
-0x008d:  jmp qword ptr [rbp + 0x230]
-0x0093:  mov qword ptr [rbp + 0x200], 0x30000
-0x009e:  lea rax, [rip - 0xa2]
-0x00a5:  jmp qword ptr [rbp + 0x230]
+0x0011:  add rbx, qword ptr [rbp + 0x10]
+0x0015:  mov rdi, rbp
+0x0018:  mov rsi, qword ptr [rbp + 0x50]
+0x001c:  call qword ptr [rbp + 0x2a0]
+0x0022:  mov qword ptr [rbp + 0x50], rax
+0x0026:  xor rbx, rax
+0x0029:  mov qword ptr [rbp + 0x58], rbx
+0x002d:  mov rcx, qword ptr [rbp + 0x20]
+0x0031:  mov rbx, qword ptr [rbp + 0x18]
+0x0035:  shl rbx, cl
+0x0038:  movsxd rbx, ebx
+0x003b:  mov qword ptr [rbp + 0x60], rbx
+0x003f:  mov rbx, qword ptr [rbp + 0x18]
+0x0043:  cmp rbx, rcx
+0x0046:  setb bl
+0x0049:  movzx ebx, bl
+0x004c:  mov qword ptr [rbp + 0x68], rbx
+0x0050:  mov rbx, qword ptr [rbp + 8]
+0x0054:  and rbx, 0xfffffffffffffffe
+0x0058:  mov qword ptr [rbp + 0x200], rbx
+0x005f:  mov r12, rbx
+0x0062:  and r12, 0x1ffe
+0x0069:  cmp rbx, qword ptr [rbp + r12*8 + 0xa80]
+0x0071:  jne 0x83
+0x0073:  mov r12, qword ptr [rbp + r12*8 + 0xa88]
+0x007b:  test r12, r12
+0x007e:  je 0x83
+0x0080:  jmp r12
+0x0083:  lea rax, [rip - 0x88]
+0x008a:  jmp qword ptr [rbp + 0x230]
+0x0090:  mov qword ptr [rbp + 0x200], 0x30000
+0x009b:  lea rax, [rip - 0x9f]
+0x00a2:  jmp qword ptr [rbp + 0x230]
