@@ -24,6 +24,13 @@ uint64_t ToX(T v) {
   return sizeof(T) == 4 ? static_cast<uint64_t>(SignExtend32(v)) : static_cast<uint64_t>(v);
 }
 
+// AMOs and LR/SC need natural alignment; Linux does not emulate misaligned
+// ones (SIGBUS). Checked before any access, as hardware does.
+template <typename T>
+bool Misaligned(const Hart& h, const DecodedInsn& d) {
+  return (h.X(d.rs1) & (sizeof(T) - 1)) != 0;
+}
+
 template <typename T>
 T* Ptr(Hart& h, const DecodedInsn& d) {
   return reinterpret_cast<T*>(h.Host(h.X(d.rs1)));
@@ -31,6 +38,7 @@ T* Ptr(Hart& h, const DecodedInsn& d) {
 
 template <typename T>
 Step Lr(Hart& h, const DecodedInsn& d) {
+  if (Misaligned<T>(h, d)) return Step::kMisaligned;
   const uint64_t addr = h.X(d.rs1);
   const T v = __atomic_load_n(Ptr<T>(h, d), kOrder);
   h.cpu.reservation_addr = addr;
@@ -41,6 +49,7 @@ Step Lr(Hart& h, const DecodedInsn& d) {
 
 template <typename T>
 Step Sc(Hart& h, const DecodedInsn& d) {
+  if (Misaligned<T>(h, d)) return Step::kMisaligned;
   const uint64_t addr = h.X(d.rs1);
   const T desired = static_cast<T>(h.X(d.rs2));
   bool ok = false;
@@ -58,6 +67,7 @@ Step Sc(Hart& h, const DecodedInsn& d) {
 // is written (rd == rs2 is allowed).
 template <typename T, typename Op>
 Step AmoCas(Hart& h, const DecodedInsn& d, Op op) {
+  if (Misaligned<T>(h, d)) return Step::kMisaligned;
   T* p = Ptr<T>(h, d);
   const T src = static_cast<T>(h.X(d.rs2));
   T old = __atomic_load_n(p, kOrder);
@@ -72,30 +82,35 @@ using Signed = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
 
 template <typename T>
 Step AmoSwap(Hart& h, const DecodedInsn& d) {
+  if (Misaligned<T>(h, d)) return Step::kMisaligned;
   const T src = static_cast<T>(h.X(d.rs2));
   h.SetX(d.rd, ToX(__atomic_exchange_n(Ptr<T>(h, d), src, kOrder)));
   return Step::kNext;
 }
 template <typename T>
 Step AmoAdd(Hart& h, const DecodedInsn& d) {
+  if (Misaligned<T>(h, d)) return Step::kMisaligned;
   const T src = static_cast<T>(h.X(d.rs2));
   h.SetX(d.rd, ToX(__atomic_fetch_add(Ptr<T>(h, d), src, kOrder)));
   return Step::kNext;
 }
 template <typename T>
 Step AmoXor(Hart& h, const DecodedInsn& d) {
+  if (Misaligned<T>(h, d)) return Step::kMisaligned;
   const T src = static_cast<T>(h.X(d.rs2));
   h.SetX(d.rd, ToX(__atomic_fetch_xor(Ptr<T>(h, d), src, kOrder)));
   return Step::kNext;
 }
 template <typename T>
 Step AmoAnd(Hart& h, const DecodedInsn& d) {
+  if (Misaligned<T>(h, d)) return Step::kMisaligned;
   const T src = static_cast<T>(h.X(d.rs2));
   h.SetX(d.rd, ToX(__atomic_fetch_and(Ptr<T>(h, d), src, kOrder)));
   return Step::kNext;
 }
 template <typename T>
 Step AmoOr(Hart& h, const DecodedInsn& d) {
+  if (Misaligned<T>(h, d)) return Step::kMisaligned;
   const T src = static_cast<T>(h.X(d.rs2));
   h.SetX(d.rd, ToX(__atomic_fetch_or(Ptr<T>(h, d), src, kOrder)));
   return Step::kNext;

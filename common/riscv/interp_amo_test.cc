@@ -29,6 +29,32 @@ TEST_F(AmoTest, LrScSucceedsOnceAndClearsTheReservation) {
   EXPECT_EQ(Mem<uint32_t>(kData), 0x42u);
 }
 
+// The A extension requires natural alignment; Linux does not emulate
+// misaligned AMOs (SIGBUS). The instruction must have no effect at all.
+TEST_F(AmoTest, MisalignedAddressExitsBeforeAnyAccess) {
+  SetMem<uint64_t>(kData, 0x1111111111111111u);
+  SetMem<uint64_t>(kData + 8, 0x2222222222222222u);
+  X(kA0) = 5;
+  X(kA2) = 7;
+  for (uint64_t offset : {1u, 2u, 4u}) {  // 4 is aligned for .w only
+    X(kA1) = kData + offset;
+    EXPECT_EQ(Try(AMO(kAmoAdd, kD, kA0, kA1, kA2)), InterpExit::kMisaligned) << offset;
+    EXPECT_EQ(Try(AMO(kLr, kD, kA0, kA1, 0)), InterpExit::kMisaligned) << offset;
+    EXPECT_EQ(Try(AMO(kSc, kD, kA0, kA1, kA2)), InterpExit::kMisaligned) << offset;
+    if (offset != 4) {
+      EXPECT_EQ(Try(AMO(kAmoSwap, kW, kA0, kA1, kA2)), InterpExit::kMisaligned) << offset;
+    }
+    EXPECT_EQ(cpu_.pc, kCode);  // not retired
+  }
+  EXPECT_EQ(X(kA0), 5u);
+  EXPECT_EQ(Mem<uint64_t>(kData), 0x1111111111111111u);
+  EXPECT_EQ(Mem<uint64_t>(kData + 8), 0x2222222222222222u);
+  X(kA1) = kData + 4;  // aligned for .w
+  Exec(AMO(kAmoAdd, kW, kA0, kA1, kA2));
+  EXPECT_EQ(X(kA0), 0x11111111u);
+  EXPECT_EQ(Mem<uint32_t>(kData + 4), 0x11111118u);
+}
+
 TEST_F(AmoTest, ScFailsWhenMemoryChangedOrAddressDiffers) {
   SetMem<uint64_t>(kData, 10);
   X(kA1) = kData;

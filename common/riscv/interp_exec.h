@@ -17,7 +17,7 @@ namespace dbt::riscv::interp {
 // What an instruction did. kNext: it retired and the hart continues at
 // Hart::next_pc (which a taken branch or jump has set). The others stop the
 // interpreter; only kFenceI has retired.
-enum class Step : uint8_t { kNext, kEcall, kEbreak, kIllegal, kFenceI };
+enum class Step : uint8_t { kNext, kEcall, kEbreak, kIllegal, kFenceI, kMisaligned };
 
 // The hart executing one instruction.
 struct Hart {

@@ -56,6 +56,8 @@ InterpExit ExitOf(Step step) {
       return InterpExit::kIllegal;
     case Step::kFenceI:
       return InterpExit::kFenceI;
+    case Step::kMisaligned:
+      return InterpExit::kMisaligned;
   }
   return InterpExit::kIllegal;
 }

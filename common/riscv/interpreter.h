@@ -18,6 +18,8 @@ enum class InterpExit : uint8_t {
   kIllegal,    // cpu.pc at the illegal instruction (also: reserved rounding mode, unknown CSR,
                // write to a read-only CSR)
   kFenceI,     // fence.i executed; cpu.pc is the next instruction (runtime drops translations)
+  kMisaligned,  // cpu.pc at an AMO/LR/SC whose address x[rs1] is not naturally aligned:
+                // Linux gives the process SIGBUS (BUS_ADRALN); nothing was accessed
 };
 
 // CpuState::reservation_addr when no LR reservation is held. A zeroed

@@ -19,6 +19,7 @@ enum class EngineExit : uint8_t {
   kEbreak,     // cpu.pc at the ebreak / c.ebreak.
   kIllegal,    // cpu.pc at the illegal instruction.
   kFenceI,     // fence.i executed; cpu.pc is the next instruction.
+  kMisaligned,  // cpu.pc at an AMO/LR/SC with a misaligned address (SIGBUS).
 };
 
 class ExecutionEngine {

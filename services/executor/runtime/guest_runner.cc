@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/riscv/decoder.h"
 #include "common/riscv/interpreter.h"
 #include "services/executor/runtime/elf_loader.h"
 #include "services/executor/runtime/host_signals.h"
@@ -68,6 +69,19 @@ void RaiseTrap(GuestProcess& proc, int sig, int code) {
   proc.signals.Force(info);
 }
 
+// An AMO/LR/SC at cpu.pc had a misaligned address: SIGBUS (BUS_ADRALN) with
+// that address, as Linux delivers it (it does not emulate misaligned AMOs).
+void RaiseMisaligned(GuestProcess& proc) {
+  uint32_t bits = 0;
+  proc.memory.CopyFromGuest(&bits, proc.cpu().pc, 4);
+  const riscv::DecodedInsn insn = riscv::Decode(bits);
+  GuestSiginfo info = {};
+  info.si_signo = kGuestSigBus;
+  info.si_code = kBusAdrAln;
+  info.u.fault.addr = insn.rs1 == 0 ? 0 : proc.cpu().x[insn.rs1];
+  proc.signals.Force(info);
+}
+
 GuestExit RunLoop(GuestProcess& proc) {
   GuestEnv& env = proc.env;
   while (!proc.exit) {
@@ -100,6 +114,9 @@ GuestExit RunLoop(GuestProcess& proc) {
         break;
       case EngineExit::kFenceI:
         proc.engine->InvalidateGuestRange(0, proc.memory.size());
+        break;
+      case EngineExit::kMisaligned:
+        RaiseMisaligned(proc);
         break;
     }
   }

@@ -10,6 +10,8 @@ static_assert(static_cast<int>(EngineExit::kEcall) == static_cast<int>(InterpExi
 static_assert(static_cast<int>(EngineExit::kEbreak) == static_cast<int>(InterpExit::kEbreak));
 static_assert(static_cast<int>(EngineExit::kIllegal) == static_cast<int>(InterpExit::kIllegal));
 static_assert(static_cast<int>(EngineExit::kFenceI) == static_cast<int>(InterpExit::kFenceI));
+static_assert(static_cast<int>(EngineExit::kMisaligned) ==
+              static_cast<int>(InterpExit::kMisaligned));
 
 EngineExit InterpreterEngine::Run(GuestEnv& env) {
   // The interpreter leaves cpu.pc on an instruction whose access faults and

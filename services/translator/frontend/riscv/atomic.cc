@@ -20,20 +20,21 @@ struct AtomicForm {
   Opcode op;
   HelperId helper;
   bool has_rs2;  // all but lr
+  uint8_t size;  // 4 (.w) or 8 (.d)
 };
 
 constexpr AtomicForm kForms[] = {
-    {Opcode::kLrW, HelperId::kLrW, false},          {Opcode::kScW, HelperId::kScW, true},
-    {Opcode::kAmoswapW, HelperId::kAmoswapW, true}, {Opcode::kAmoaddW, HelperId::kAmoaddW, true},
-    {Opcode::kAmoxorW, HelperId::kAmoxorW, true},   {Opcode::kAmoandW, HelperId::kAmoandW, true},
-    {Opcode::kAmoorW, HelperId::kAmoorW, true},     {Opcode::kAmominW, HelperId::kAmominW, true},
-    {Opcode::kAmomaxW, HelperId::kAmomaxW, true},   {Opcode::kAmominuW, HelperId::kAmominuW, true},
-    {Opcode::kAmomaxuW, HelperId::kAmomaxuW, true}, {Opcode::kLrD, HelperId::kLrD, false},
-    {Opcode::kScD, HelperId::kScD, true},           {Opcode::kAmoswapD, HelperId::kAmoswapD, true},
-    {Opcode::kAmoaddD, HelperId::kAmoaddD, true},   {Opcode::kAmoxorD, HelperId::kAmoxorD, true},
-    {Opcode::kAmoandD, HelperId::kAmoandD, true},   {Opcode::kAmoorD, HelperId::kAmoorD, true},
-    {Opcode::kAmominD, HelperId::kAmominD, true},   {Opcode::kAmomaxD, HelperId::kAmomaxD, true},
-    {Opcode::kAmominuD, HelperId::kAmominuD, true}, {Opcode::kAmomaxuD, HelperId::kAmomaxuD, true},
+    {Opcode::kLrW, HelperId::kLrW, false, 4},          {Opcode::kScW, HelperId::kScW, true, 4},
+    {Opcode::kAmoswapW, HelperId::kAmoswapW, true, 4}, {Opcode::kAmoaddW, HelperId::kAmoaddW, true, 4},
+    {Opcode::kAmoxorW, HelperId::kAmoxorW, true, 4},   {Opcode::kAmoandW, HelperId::kAmoandW, true, 4},
+    {Opcode::kAmoorW, HelperId::kAmoorW, true, 4},     {Opcode::kAmominW, HelperId::kAmominW, true, 4},
+    {Opcode::kAmomaxW, HelperId::kAmomaxW, true, 4},   {Opcode::kAmominuW, HelperId::kAmominuW, true, 4},
+    {Opcode::kAmomaxuW, HelperId::kAmomaxuW, true, 4}, {Opcode::kLrD, HelperId::kLrD, false, 8},
+    {Opcode::kScD, HelperId::kScD, true, 8},           {Opcode::kAmoswapD, HelperId::kAmoswapD, true, 8},
+    {Opcode::kAmoaddD, HelperId::kAmoaddD, true, 8},   {Opcode::kAmoxorD, HelperId::kAmoxorD, true, 8},
+    {Opcode::kAmoandD, HelperId::kAmoandD, true, 8},   {Opcode::kAmoorD, HelperId::kAmoorD, true, 8},
+    {Opcode::kAmominD, HelperId::kAmominD, true, 8},   {Opcode::kAmomaxD, HelperId::kAmomaxD, true, 8},
+    {Opcode::kAmominuD, HelperId::kAmominuD, true, 8}, {Opcode::kAmomaxuD, HelperId::kAmomaxuD, true, 8},
 };
 
 void TranslateAtomic(TranslationContext& ctx, const rv::DecodedInsn& insn, uint32_t param) {
@@ -41,6 +42,12 @@ void TranslateAtomic(TranslationContext& ctx, const rv::DecodedInsn& insn, uint3
   ctx.b().Movi(ctx.Pc(), ctx.pc());
   const ir::Temp env = ctx.b().Env();
   const ir::Temp addr = ctx.X(insn.rs1);
+  // Natural alignment first (Linux: SIGBUS, no access), as the interpreter.
+  const uint64_t align_mask = f.size - 1;
+  ir::Temp low = ctx.b().NewTemp();
+  ctx.b().And(low, addr, ctx.b().Const(align_mask));
+  ctx.b().Brcond(ir::Cond::kNe, low, ctx.b().Const(0),
+                 ctx.OutOfLineException(rv::InterpExit::kMisaligned));
   const ir::Temp rd = ctx.XDest(insn.rd);
   if (f.has_rs2) {
     ctx.CallHelper(rd, f.helper, {env, addr, ctx.X(insn.rs2)});

@@ -230,16 +230,16 @@ void TranslationContext::ExitException(rv::InterpExit kind, uint64_t pc) {
   tb_ended_ = true;
 }
 
-ir::Label TranslationContext::OutOfLineIllegal() {
+ir::Label TranslationContext::OutOfLineException(rv::InterpExit kind) {
   ir::Label label = b_.NewLabel();
-  out_of_line_.push_back({label, pc_});
+  out_of_line_.push_back({label, pc_, kind});
   return label;
 }
 
 void TranslationContext::EmitOutOfLineExits() {
   for (const OutOfLineExit& exit : out_of_line_) {
     b_.SetLabel(exit.label);
-    EmitExceptionExit(rv::InterpExit::kIllegal, exit.pc);
+    EmitExceptionExit(exit.kind, exit.pc);
   }
   out_of_line_.clear();
 }

@@ -86,7 +86,9 @@ class TranslationContext {
   void ExitIllegal() { ExitException(rv::InterpExit::kIllegal, pc_); }
   // A label, set after the TB's last exit, leading to the illegal-instruction
   // exit of the current instruction.
-  ir::Label OutOfLineIllegal();
+  ir::Label OutOfLineIllegal() { return OutOfLineException(rv::InterpExit::kIllegal); }
+  // The same for any exception exit of the current instruction.
+  ir::Label OutOfLineException(rv::InterpExit kind);
 
   bool tb_ended() const { return tb_ended_; }
   // Emits the out-of-line exits; called once after the TB's last exit.
@@ -96,6 +98,7 @@ class TranslationContext {
   struct OutOfLineExit {
     ir::Label label;
     uint64_t pc;
+    rv::InterpExit kind;
   };
 
   void EmitExceptionExit(rv::InterpExit kind, uint64_t pc);
