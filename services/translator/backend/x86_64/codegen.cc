@@ -42,7 +42,7 @@ void EmitOp(const ir::Block& block, const ir::Op& op, Xbyak::CodeGenerator& as, 
       return;
     case AllocKind::kNoArgs:
       // Labels, br, goto_tb, exit_tb: nothing may stay in a register.
-      if (ir::HasFlag(op.opc, ir::kOpBbEnd)) ra.SaveAll();
+      if (ir::HasFlag(op.opc, ir::kOpBbEnd)) ra.SaveAll(RegAlloc::LeavesTb(op.opc));
       EmitterFor(op.opc)(ctx);
       return;
     case AllocKind::kStandard:

@@ -467,6 +467,27 @@ TEST_P(OpsTest, LocalTempAcrossLabelsAndEbbAcrossBranch) {
   }
 }
 
+TEST_P(OpsTest, LoopInsideOneBlock) {
+  // A backward branch: i = x1; s = 0; do { s += i * i; i -= 1; } while (i != 0)
+  // For x1 = 10: 1 + 4 + ... + 100 = 385.
+  ir::Block block(0x1000);
+  IrBuilder b(block);
+  Temp i = b.NewLocal(), s = b.NewLocal();
+  ir::Label top = b.NewLabel();
+  b.Mov(i, X(b, 1));
+  b.Movi(s, 0);
+  b.SetLabel(top);
+  Temp sq = b.NewTemp();
+  b.Mul(sq, i, i);
+  b.Add(s, s, sq);
+  b.Sub(i, i, b.Const(1));
+  b.Brcond(Cond::kNe, i, b.Const(0), top);
+  b.Mov(X(b, 2), s);
+  env().cpu.x[1] = 10;
+  Run(block, b);
+  EXPECT_EQ(env().cpu.x[2], 385u);
+}
+
 INSTANTIATE_TEST_SUITE_P(WithAndWithoutOptimizer, OpsTest, ::testing::Bool());
 
 }  // namespace

@@ -273,7 +273,7 @@ void RegAlloc::BeginOp(const ir::Op& op, const OpConstraints& c, OpOperands& ope
   if (flags & ir::kOpCondBranch) {
     Sync(/*locals_too=*/true);
   } else if (flags & ir::kOpBbEnd) {
-    SaveAll();
+    SaveAll(LeavesTb(op.opc));
   } else if (flags & ir::kOpCanFault) {
     Sync(/*locals_too=*/false);
   }
@@ -447,8 +447,8 @@ void RegAlloc::Sync(bool locals_too) {
   }
 }
 
-void RegAlloc::SaveAll() {
-  Sync(/*locals_too=*/true);
+void RegAlloc::SaveAll(bool leaving_tb) {
+  Sync(/*locals_too=*/!leaving_tb);
   // Every path into a label leaves globals and locals in memory, so that is
   // their state afterwards (a local dead on the fall-through path may be
   // live on a branch into the label).

@@ -62,7 +62,12 @@ class RegAlloc {
   // Writes back dirty globals (and locals) but keeps registers.
   void Sync(bool locals_too);
   // Writes back everything and forgets all registers (labels, exits).
-  void SaveAll();
+  // leaving_tb: control never comes back into this TB (exit_tb,
+  // lookup_and_goto_ptr): locals are dead and are not written.
+  void SaveAll(bool leaving_tb = false);
+  static bool LeavesTb(ir::Opcode opc) {
+    return ir::HasFlag(opc, ir::kOpBbExit) && ir::HasFlag(opc, ir::kOpNoFallthrough);
+  }
 
   // False when the TB needed more spill slots than the frame has.
   bool ok() const { return !spill_overflow_; }
