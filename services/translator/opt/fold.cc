@@ -34,7 +34,6 @@ class Folder {
  private:
   bool IsConst(Temp t) const { return block_.IsConst(t); }
   uint64_t Value(Temp t) const { return block_.ConstValue(t); }
-  bool IsConstValue(Temp t, uint64_t v) const { return IsConst(t) && Value(t) == v; }
 
   Temp Rep(Temp t) const {
     uint32_t r = t.index < copy_of_.size() ? copy_of_[t.index] : kNone;
@@ -43,7 +42,7 @@ class Folder {
 
   // t is about to be written: nothing may stand for it or for its old value.
   void Invalidate(Temp t) {
-    if (copy_of_[t.index] != kNone) copy_of_[t.index] = kNone;
+    copy_of_[t.index] = kNone;
     for (uint32_t m : mapped_) {
       if (copy_of_[m] == t.index) copy_of_[m] = kNone;
     }
@@ -69,9 +68,12 @@ class Folder {
       TempKind k = block_.kind(Temp{t});
       return k == TempKind::kNormal || (ebbs_end && k == TempKind::kEbb);
     };
+    std::vector<uint32_t> still_mapped;
     for (uint32_t m : mapped_) {
       if (copy_of_[m] != kNone && (ends(m) || ends(copy_of_[m]))) copy_of_[m] = kNone;
+      if (copy_of_[m] != kNone) still_mapped.push_back(m);
     }
+    mapped_ = std::move(still_mapped);
   }
 
   void ResetAll() {
@@ -98,7 +100,6 @@ class Folder {
     op.set_carg(0, v);
     Invalidate(dst);
     Append(op);
-    if (copy_of_.size() < block_.num_temps()) copy_of_.resize(block_.num_temps(), kNone);
     Record(dst, block_.Const(v));
   }
 

@@ -18,8 +18,7 @@ class Liveness {
  public:
   explicit Liveness(ir::Block& block) : block_(block), state_(block.num_temps()) {
     for (uint32_t t = 0; t < state_.size(); ++t) {
-      TempKind k = block.kind(ir::Temp{t});
-      if (k == TempKind::kGlobal || k == TempKind::kLocal) mem_temps_.push_back(t);
+      if (block.kind(ir::Temp{t}) == TempKind::kGlobal) globals_.push_back(t);
     }
     FuncEnd();
   }
@@ -64,14 +63,10 @@ class Liveness {
     }
   }
   void GlobalSync() {
-    for (uint32_t t : mem_temps_) {
-      if (Kind(t) == TempKind::kGlobal) state_[t] |= kMem;
-    }
+    for (uint32_t t : globals_) state_[t] |= kMem;
   }
   void GlobalKill() {
-    for (uint32_t t : mem_temps_) {
-      if (Kind(t) == TempKind::kGlobal) state_[t] = kDead | kMem;
-    }
+    for (uint32_t t : globals_) state_[t] = kDead | kMem;
   }
 
   // Neither read later nor needed in memory.
@@ -153,7 +148,7 @@ class Liveness {
 
   ir::Block& block_;
   std::vector<uint8_t> state_;
-  std::vector<uint32_t> mem_temps_;
+  std::vector<uint32_t> globals_;
 };
 
 }  // namespace
