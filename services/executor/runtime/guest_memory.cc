@@ -68,19 +68,21 @@ absl::StatusOr<std::unique_ptr<GuestMemory>> GuestMemory::Create(uint64_t size) 
   if (size == 0 || !PageAligned(size)) {
     return absl::InvalidArgumentError("guest space size must be a non-zero page multiple");
   }
-  void* p = mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* p = mmap(nullptr, size + 2 * kGuardSize, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "cannot reserve ", size >> 20, " MiB of address space for the guest: ", strerror(errno)));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("cannot reserve ", size >> 20, " MiB of address space for the guest: ",
+                     strerror(errno)));
   }
-  return std::unique_ptr<GuestMemory>(new GuestMemory(static_cast<uint8_t*>(p), size));
+  return std::unique_ptr<GuestMemory>(new GuestMemory(static_cast<uint8_t*>(p) + kGuardSize, size));
 }
 
 GuestMemory::GuestMemory(uint8_t* base, uint64_t size)
     : base_(base), size_(size), mmap_top_(size) {}
 
 GuestMemory::~GuestMemory() {
-  munmap(base_, size_);
+  munmap(base_ - kGuardSize, size_ + 2 * kGuardSize);
   if (code_bits_ != nullptr) munmap(code_bits_, size_ / kGuestPageSize / 8);
 }
 

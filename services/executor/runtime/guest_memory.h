@@ -11,6 +11,11 @@
 //    mremap.
 //  - Host protection = the guest's, with EXEC read as READ (guest code is
 //    data to us) and WRITE removed on code pages (see MarkCodePage).
+//  - kGuardSize bytes of PROT_NONE reservation sit below and above the guest
+//    space, so a wild guest address a little outside it (a negative offset,
+//    a 32-bit overflow) faults instead of reaching host memory. Guest code
+//    computes host = guest_base + addr with no bounds check, as qemu does;
+//    addresses far outside remain the guest's own risk.
 //
 // Not thread-safe: one guest thread drives it (plus the fault handler, which
 // only reads the VMA map and touches the code-page bitmap).
@@ -31,6 +36,8 @@ namespace dbt::executor {
 
 class GuestMemory {
  public:
+  static constexpr uint64_t kGuardSize = uint64_t{4} << 30;
+
   // Reserves `size` bytes of host address space (kernel's choice of address).
   static absl::StatusOr<std::unique_ptr<GuestMemory>> Create(uint64_t size = kGuestSpaceSize);
   ~GuestMemory();

@@ -138,21 +138,26 @@ void VmaMap::ForEachIn(uint64_t start, uint64_t end,
 }
 
 std::string VmaMap::Dump() const {
+  // Linux's show_map_vma: "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", then,
+  // when there is a name, spaces up to column 72, one more, and the name.
+  constexpr size_t kNameColumn = 25 + 6 * sizeof(uint64_t) - 1;
   std::string out;
   for (const auto& [start, v] : areas_) {
     char line[160];
-    snprintf(line, sizeof(line),
-             "%010" PRIx64 "-%010" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %-10" PRIu64 " ",
-             v.start, v.end, (v.prot & PROT_READ) ? 'r' : '-', (v.prot & PROT_WRITE) ? 'w' : '-',
-             (v.prot & PROT_EXEC) ? 'x' : '-', v.shared ? 's' : 'p', v.anonymous ? 0 : v.offset,
-             static_cast<unsigned>((v.dev >> 8) & 0xfff), static_cast<unsigned>(v.dev & 0xff),
-             v.inode);
-    out += line;
-    out += v.name;
-    // Trim the padding of the inode column when there is no name, like Linux.
-    if (v.name.empty()) {
-      while (!out.empty() && out.back() == ' ') out.pop_back();
+    int n = snprintf(line, sizeof(line), "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64
+                     " %02x:%02x %" PRIu64 " ",
+                     v.start, v.end, (v.prot & PROT_READ) ? 'r' : '-',
+                     (v.prot & PROT_WRITE) ? 'w' : '-', (v.prot & PROT_EXEC) ? 'x' : '-',
+                     v.shared ? 's' : 'p', v.anonymous ? 0 : v.offset,
+                     static_cast<unsigned>((v.dev >> 8) & 0xfff), static_cast<unsigned>(v.dev & 0xff),
+                     v.inode);
+    std::string text(line, n);
+    if (!v.name.empty()) {
+      if (text.size() < kNameColumn) text.append(kNameColumn - text.size(), ' ');
+      text += ' ';
+      text += v.name;
     }
+    out += text;
     out += '\n';
   }
   return out;

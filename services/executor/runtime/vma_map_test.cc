@@ -143,10 +143,12 @@ TEST(VmaMapTest, DumpLooksLikeProcMaps) {
   heap.name = "[heap]";
   m.Insert(heap);
   m.Insert(Anon(0x100000, 0x101000, PROT_NONE));
+  // As the host's own /proc/self/maps: the name at column 73, and a
+  // trailing space after the inode of an unnamed area.
   EXPECT_EQ(m.Dump(),
-            "0000010000-0000070000 r-xp 00000000 08:01 1234       /bin/prog\n"
-            "000007d000-000009f000 rw-p 00000000 00:00 0          [heap]\n"
-            "0000100000-0000101000 ---p 00000000 00:00 0\n");
+            "00010000-00070000 r-xp 00000000 08:01 1234                               /bin/prog\n"
+            "0007d000-0009f000 rw-p 00000000 00:00 0                                  [heap]\n"
+            "00100000-00101000 ---p 00000000 00:00 0 \n");
 }
 
 }  // namespace

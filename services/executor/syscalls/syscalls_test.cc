@@ -342,7 +342,7 @@ TEST_F(SyscallsTest, ProcSelfMapsDescribesTheGuest) {
   EXPECT_EQ(
       std::string(reinterpret_cast<char*>(mem_->Host(kData + 0x1000)), mem_->DumpMaps().size()),
       mem_->DumpMaps());
-  EXPECT_THAT(mem_->DumpMaps(), HasSubstr("0000100000-0000110000 rw-p"));
+  EXPECT_THAT(mem_->DumpMaps(), HasSubstr("00100000-00110000 rw-p"));
   EXPECT_EQ(fcntl(static_cast<int>(fd), F_GETFD), 0);  // No O_CLOEXEC asked.
   Call(kNrClose, fd);
   EXPECT_EQ(Call(kNrOpenat, static_cast<uint64_t>(-100), Str(kData, "/proc/self/maps"), O_RDWR),
