@@ -28,11 +28,11 @@ struct Variant {
 };
 
 const Variant kVariants[] = {
-    {"mixed", {.num_ops = 40}, 1500},
-    {"pressure", {.num_ops = 80, .num_globals = 20, .live_values = 24}, 500},
-    {"straight_line", {.num_ops = 60, .branches = false}, 500},
-    {"calls_and_memory", {.num_ops = 50, .branches = true, .calls = true, .memory = true}, 500},
-    {"no_calls", {.num_ops = 50, .calls = false}, 500},
+    {"mixed", {.num_ops = 40}, 4000},
+    {"pressure", {.num_ops = 80, .num_globals = 20, .live_values = 24}, 1000},
+    {"straight_line", {.num_ops = 60, .branches = false}, 1000},
+    {"calls_and_memory", {.num_ops = 50, .branches = true, .calls = true, .memory = true}, 1000},
+    {"no_calls", {.num_ops = 50, .calls = false}, 1000},
 };
 
 class DifferentialTest : public ::testing::TestWithParam<std::tuple<int, bool>> {};
@@ -100,6 +100,22 @@ TEST_P(DifferentialTest, JitMatchesEvaluator) {
                     << asm_text;
     }
   }
+}
+
+// The variants do what their names say (a test of the test).
+TEST(DifferentialCoverageTest, PressureSpillsAndCallsHappen) {
+  JitRunner runner;
+  int spilled = 0, calls = 0;
+  for (int n = 0; n < 50; ++n) {
+    std::mt19937_64 rng(n);
+    ir::Block block = ir::RandomBlock(rng, kVariants[1].options);  // pressure
+    calls += ir::PrintBlock(block).find("call ") != std::string::npos;
+    auto tb = runner.Translate(block);
+    ASSERT_TRUE(tb.ok()) << tb.status();
+    spilled += tb->spill_slots > 0;
+  }
+  EXPECT_GT(spilled, 25);
+  EXPECT_GT(calls, 25);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -42,8 +42,8 @@ TEST(TranslateTest, DescribesTheTranslatedBlock) {
   b.Movi(b.Global(offsetof(GuestEnv, cpu.pc), "pc"), 0x1008);
   b.ExitTb(kTbExitNoChain);
   std::string op, op_opt, out_asm;
-  auto tb = runner.Translate(
-      block, {.dump_op = &op, .dump_op_opt = &op_opt, .dump_out_asm = &out_asm});
+  auto tb =
+      runner.Translate(block, {.dump_op = &op, .dump_op_opt = &op_opt, .dump_out_asm = &out_asm});
   ASSERT_TRUE(tb.ok()) << tb.status();
   EXPECT_EQ(tb->guest_pc, 0x1000u);
   EXPECT_EQ(tb->code_offset % 16, 0u);
