@@ -193,6 +193,12 @@ TEST(GuestE2eTest, UcontextThroughSigreturn) {
             "after sigreturn s2=0x5678 f8=0x4004000000000000 fcsr=0x21\n");
 }
 
+TEST(GuestE2eTest, MisalignedAmoIsSigbus) {
+  ExpectSameAsQemu("amo_misaligned");
+  Outcome dbt = RunDbt(Testdata("amo_misaligned"), {});
+  EXPECT_EQ(dbt.out, "signal 7 code 1 offset 2\n");  // SIGBUS, BUS_ADRALN.
+}
+
 TEST(GuestE2eTest, SignalsMisc) {
   Outcome dbt = RunDbt(Testdata("signals_misc"), {});
   EXPECT_TRUE(dbt.signaled);
