@@ -65,7 +65,10 @@ absl::StatusOr<HostCode> GenerateHostCode(const ir::Block& block, uint8_t* rw, s
     as.L(tb.tb_start);
     for (const ir::Op& op : block.ops()) EmitOp(block, op, as, ra, tb);
     for (auto& path : tb.cold_paths) path();
-    if (!ra.ok()) {
+    if (!ra.constraints_met()) {
+      return absl::InternalError("register allocation failed: unsatisfiable op constraints");
+    }
+    if (!ra.spills_fit()) {
       return absl::OutOfRangeError(
           absl::StrCat("TB needs more than ", codegen::kSpillSlots, " spill slots"));
     }

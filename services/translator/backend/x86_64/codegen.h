@@ -27,6 +27,7 @@ struct HostCode {
 // aligned; the code is position-independent). Errors:
 //   ResourceExhausted  the code does not fit in capacity bytes
 //   OutOfRange         more spill slots needed than the frame has
+//   Internal           a backend bug (unsatisfiable constraints, emitter error)
 absl::StatusOr<HostCode> GenerateHostCode(const ir::Block& block, uint8_t* rw, size_t capacity);
 
 }  // namespace dbt::backend::x86_64

@@ -105,7 +105,7 @@ void RegAlloc::Store(uint32_t t) {
 }
 
 void RegAlloc::Bind(uint32_t t, HostReg r) {
-  assert(reg_to_temp_[r] == kNoTemp);
+  if (reg_to_temp_[r] != kNoTemp) constraint_failure_ = true;
   reg_to_temp_[r] = t;
   temps_[t].loc = Loc::kReg;
   temps_[t].reg = r;
@@ -181,7 +181,12 @@ HostReg RegAlloc::AllocReg(RegSet allowed, RegSet avoid) {
       if (cost == 0) break;
     }
   }
-  assert(best >= 0 && "register constraints cannot be met");
+  if (best < 0) {
+    // A constraint table bug: no register can be had. The TB is rejected
+    // (ok() is false); keep emitting harmlessly until the end.
+    constraint_failure_ = true;
+    return static_cast<HostReg>(kAllocOrder[0]);
+  }
   Evict(static_cast<HostReg>(best));
   return static_cast<HostReg>(best);
 }
@@ -301,9 +306,10 @@ void RegAlloc::BeginOp(const ir::Op& op, const OpConstraints& c, OpOperands& ope
     // The output's previous register (if any) no longer holds its value.
     if (temps_[t].loc == Loc::kReg && temps_[t].reg != r) Unbind(t);
     if (reg_to_temp_[r] != kNoTemp && reg_to_temp_[r] != t) {
-      assert(false && "output register still bound");
+      constraint_failure_ = true;  // an output would overwrite a live value
+      Evict(r);
     }
-    reg_to_temp_[r] = kNoTemp;
+    reg_to_temp_[r] = kNoTemp;  // t itself, if it was still bound here
     Bind(t, r);
     temps_[t].mem_coherent = false;
     operands.outs[i] = r;

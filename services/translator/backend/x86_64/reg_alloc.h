@@ -70,7 +70,10 @@ class RegAlloc {
   }
 
   // False when the TB needed more spill slots than the frame has.
-  bool ok() const { return !spill_overflow_; }
+  bool spills_fit() const { return !spill_overflow_; }
+  // False when an op's constraints could not be met (a bug in the tables,
+  // reported instead of emitting wrong code).
+  bool constraints_met() const { return !constraint_failure_; }
   int spill_slots_used() const { return max_slots_; }
 
  private:
@@ -119,6 +122,7 @@ class RegAlloc {
   std::vector<int16_t> free_slots_;
   int16_t max_slots_ = 0;
   bool spill_overflow_ = false;
+  bool constraint_failure_ = false;
 };
 
 }  // namespace dbt::backend::x86_64
