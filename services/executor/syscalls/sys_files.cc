@@ -386,6 +386,19 @@ int64_t SysUtimensat(GuestProcess& proc, const SyscallArgs& args) {
                             static_cast<int>(args.a[3])));
 }
 
+int64_t SysEventfd2(GuestProcess& proc, const SyscallArgs& args) {
+  // EFD_CLOEXEC and EFD_NONBLOCK are O_CLOEXEC and O_NONBLOCK.
+  return HostResult(syscall(SYS_eventfd2, static_cast<unsigned>(args.a[0]),
+                            OpenFlagsToHost(args.a[1])));
+}
+
+int64_t SysMemfdCreate(GuestProcess& proc, const SyscallArgs& args) {
+  // MFD_* flags have one set of values.
+  std::optional<std::string> name = proc.memory.ReadString(args.a[0], 249);
+  if (!name) return -EFAULT;
+  return HostResult(syscall(SYS_memfd_create, name->c_str(), static_cast<unsigned>(args.a[1])));
+}
+
 int64_t SysStatfs(GuestProcess& proc, const SyscallArgs& args) {
   // struct statfs: the same 64-bit generic layout on riscv64 and x86-64.
   int64_t err = 0;

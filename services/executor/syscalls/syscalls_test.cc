@@ -484,6 +484,16 @@ TEST_F(SyscallsTest, SmallPassThroughs) {
   close(fds[0]);
   close(fds[1]);
   EXPECT_EQ(Call(kNrPipe2, kReadOnly, 0), -EFAULT);
+  int64_t efd = Call(19 /*eventfd2*/, 3, kGuestOCloexec);
+  ASSERT_GE(efd, 0);
+  EXPECT_EQ(Call(kNrRead, efd, kData, 8), 8);
+  EXPECT_EQ(Get<uint64_t>(kData), 3u);
+  Call(kNrClose, efd);
+  int64_t mfd = Call(279 /*memfd_create*/, Str(kData, "guest"), 1 /*MFD_CLOEXEC*/);
+  ASSERT_GE(mfd, 0);
+  EXPECT_EQ(Call(kNrWrite, mfd, kData, 5), 5);
+  EXPECT_EQ(fcntl(static_cast<int>(mfd), F_GETFD), FD_CLOEXEC);
+  Call(kNrClose, mfd);
   // fork-style clone only: threads and vfork are not emulated.
   EXPECT_EQ(Call(kNrClone, 0x100 | 0x800 | 0x10000, 0, 0, 0, 0), -ENOSYS);
 }
