@@ -28,92 +28,58 @@ void EmitMuls2(EmitContext& ctx) {
 void EmitMuluh(EmitContext& ctx) { EmitMulu2(ctx); }
 void EmitMulsh(EmitContext& ctx) { EmitMuls2(ctx); }
 
-// Output rax (holding a), divisor b, rdx scratch.
-void EmitDiv(EmitContext& ctx) {
+namespace {
+
+// rax holds a; b is in a register. Leaves the quotient in rax and the
+// remainder in rdx, taking the zero and (signed) -1 divisors aside:
+// x/0 = -1, x%0 = x, x/-1 = -x (INT64_MIN stays), x%-1 = 0.
+void EmitDivision(EmitContext& ctx, bool is_signed, bool remainder) {
   auto& as = ctx.as;
   Xbyak::Reg64 b = ctx.Use(1).r64();
-  if (!DivisorNeedsChecks(ctx, true)) {
-    as.cqo();
-    as.idiv(b);
-    return;
-  }
+  auto divide = [&] {
+    if (is_signed) {
+      as.cqo();
+      as.idiv(b);
+    } else {
+      as.xor_(as.edx, as.edx);
+      as.div(b);
+    }
+  };
+  if (!DivisorNeedsChecks(ctx, is_signed)) return divide();
   Xbyak::Label zero, minus_one, done;
   as.test(b, b);
   as.jz(zero, as.T_SHORT);
-  as.cmp(b, -1);
-  as.je(minus_one, as.T_SHORT);
-  as.cqo();
-  as.idiv(b);
+  if (is_signed) {
+    as.cmp(b, -1);
+    as.je(minus_one, as.T_SHORT);
+  }
+  divide();
   as.jmp(done, as.T_SHORT);
   as.L(zero);
-  as.mov(as.rax, ~uint64_t{0});
-  as.jmp(done, as.T_SHORT);
-  as.L(minus_one);
-  as.neg(as.rax);
+  if (remainder) {
+    as.mov(as.rdx, as.rax);
+  } else {
+    as.mov(as.rax, ~uint64_t{0});
+  }
+  if (is_signed) {
+    as.jmp(done, as.T_SHORT);
+    as.L(minus_one);
+    if (remainder) {
+      as.xor_(as.edx, as.edx);
+    } else {
+      as.neg(as.rax);
+    }
+  }
   as.L(done);
 }
 
-void EmitDivu(EmitContext& ctx) {
-  auto& as = ctx.as;
-  Xbyak::Reg64 b = ctx.Use(1).r64();
-  if (!DivisorNeedsChecks(ctx, false)) {
-    as.xor_(as.edx, as.edx);
-    as.div(b);
-    return;
-  }
-  Xbyak::Label zero, done;
-  as.test(b, b);
-  as.jz(zero, as.T_SHORT);
-  as.xor_(as.edx, as.edx);
-  as.div(b);
-  as.jmp(done, as.T_SHORT);
-  as.L(zero);
-  as.mov(as.rax, ~uint64_t{0});
-  as.L(done);
-}
+}  // namespace
 
-// Output rdx; rax holds a (clobbered), divisor b.
-void EmitRem(EmitContext& ctx) {
-  auto& as = ctx.as;
-  Xbyak::Reg64 b = ctx.Use(1).r64();
-  if (!DivisorNeedsChecks(ctx, true)) {
-    as.cqo();
-    as.idiv(b);
-    return;
-  }
-  Xbyak::Label zero, minus_one, done;
-  as.test(b, b);
-  as.jz(zero, as.T_SHORT);
-  as.cmp(b, -1);
-  as.je(minus_one, as.T_SHORT);
-  as.cqo();
-  as.idiv(b);
-  as.jmp(done, as.T_SHORT);
-  as.L(zero);
-  as.mov(as.rdx, as.rax);
-  as.jmp(done, as.T_SHORT);
-  as.L(minus_one);
-  as.xor_(as.edx, as.edx);
-  as.L(done);
-}
-
-void EmitRemu(EmitContext& ctx) {
-  auto& as = ctx.as;
-  Xbyak::Reg64 b = ctx.Use(1).r64();
-  if (!DivisorNeedsChecks(ctx, false)) {
-    as.xor_(as.edx, as.edx);
-    as.div(b);
-    return;
-  }
-  Xbyak::Label zero, done;
-  as.test(b, b);
-  as.jz(zero, as.T_SHORT);
-  as.xor_(as.edx, as.edx);
-  as.div(b);
-  as.jmp(done, as.T_SHORT);
-  as.L(zero);
-  as.mov(as.rdx, as.rax);
-  as.L(done);
-}
+// div/divu: output rax (holding a), rdx scratch. rem/remu: output rdx,
+// rax holds a (clobbered).
+void EmitDiv(EmitContext& ctx) { EmitDivision(ctx, /*is_signed=*/true, /*remainder=*/false); }
+void EmitDivu(EmitContext& ctx) { EmitDivision(ctx, false, false); }
+void EmitRem(EmitContext& ctx) { EmitDivision(ctx, true, true); }
+void EmitRemu(EmitContext& ctx) { EmitDivision(ctx, false, true); }
 
 }  // namespace dbt::backend::x86_64
