@@ -14,12 +14,16 @@ namespace dbt::executor {
 // (common/riscv/interpreter.h), so an engine can pass the interpreter's
 // through unchanged:
 enum class EngineExit : uint8_t {
-  kInsnLimit,  // Time slice over or env.exit_request seen; cpu.pc is the next instruction.
-  kEcall,      // cpu.pc points AT the ecall; the runtime performs it, then pc += 4.
-  kEbreak,     // cpu.pc at the ebreak / c.ebreak.
-  kIllegal,    // cpu.pc at the illegal instruction.
-  kFenceI,     // fence.i executed; cpu.pc is the next instruction.
+  kInsnLimit,   // Time slice over or env.exit_request seen; cpu.pc is the next instruction.
+  kEcall,       // cpu.pc points AT the ecall; the runtime performs it, then pc += 4.
+  kEbreak,      // cpu.pc at the ebreak / c.ebreak.
+  kIllegal,     // cpu.pc at the illegal instruction.
+  kFenceI,      // fence.i executed; cpu.pc is the next instruction.
   kMisaligned,  // cpu.pc at an AMO/LR/SC with a misaligned address (SIGBUS).
+  // Engine-only (no interpreter twin): the instruction at cpu.pc cannot be
+  // fetched: its page, or the page of its second half, is unmapped or not
+  // executable. The runtime raises SIGSEGV for the first such address.
+  kFetchFault,
 };
 
 class ExecutionEngine {

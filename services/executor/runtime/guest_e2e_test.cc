@@ -228,6 +228,18 @@ TEST(GuestE2eTest, LinuxSemanticsAgainstNativeTwin) {
   EXPECT_EQ(dbt.code, native.code);
 }
 
+// Asynchronous signals never make a syscall that does not block fail with
+// EINTR (they are delivered before the ecall instead), and do interrupt one
+// that blocks.
+TEST(GuestE2eTest, TimerStormAgainstNativeTwin) {
+  Outcome dbt = RunDbt(Testdata("timer_storm"), {});
+  Outcome native = Exec({Testdata("timer_storm_native")});
+  EXPECT_EQ(dbt.out, native.out) << dbt << "\nnative: " << native;
+  EXPECT_EQ(dbt.out,
+            "non-blocking calls: eintr 0 other errors 0, timer ran: 1\n"
+            "blocking read: -1 EINTR\n");
+}
+
 TEST(GuestE2eTest, StraceLines) {
   std::string log = TempDir() + "/strace.log";
   Outcome dbt = RunDbt(Testdata("hello"), {}, log);

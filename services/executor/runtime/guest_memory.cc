@@ -71,9 +71,8 @@ absl::StatusOr<std::unique_ptr<GuestMemory>> GuestMemory::Create(uint64_t size) 
   void* p = mmap(nullptr, size + 2 * kGuardSize, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("cannot reserve ", size >> 20, " MiB of address space for the guest: ",
-                     strerror(errno)));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "cannot reserve ", size >> 20, " MiB of address space for the guest: ", strerror(errno)));
   }
   return std::unique_ptr<GuestMemory>(new GuestMemory(static_cast<uint8_t*>(p) + kGuardSize, size));
 }

@@ -118,6 +118,12 @@ GuestExit RunLoop(GuestProcess& proc) {
       case EngineExit::kMisaligned:
         RaiseMisaligned(proc);
         break;
+      case EngineExit::kFetchFault: {
+        const uint64_t pc = proc.cpu().pc;
+        const uint64_t addr = proc.memory.IsExecutable(pc) ? PageUp(pc + 1) : pc;
+        RaiseFault(proc, GuestFault{kGuestSigSegv, 0, addr});
+        break;
+      }
     }
   }
   return *proc.exit;

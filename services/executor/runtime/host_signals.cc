@@ -3,12 +3,20 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <ucontext.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <atomic>
+
+extern "C" {
+long dbt_safe_syscall(const volatile uint64_t* recorded, long nr, long a1, long a2, long a3,
+                      long a4, long a5, long a6);
+extern char dbt_safe_syscall_start[];
+extern char dbt_safe_syscall_end[];
+}
 
 namespace dbt::executor {
 namespace {
@@ -35,6 +43,17 @@ void SaveOnce(int host_sig) {
   g_saved[host_sig] = true;
 }
 
+// A signal that interrupts dbt_safe_syscall between its check and its
+// syscall instruction sends it back to the check.
+void RewindIfInSafeSyscall(void* uc_void) {
+  ucontext_t* uc = static_cast<ucontext_t*>(uc_void);
+  uintptr_t pc = uc->uc_mcontext.gregs[REG_RIP];
+  if (pc >= reinterpret_cast<uintptr_t>(dbt_safe_syscall_start) &&
+      pc < reinterpret_cast<uintptr_t>(dbt_safe_syscall_end)) {
+    uc->uc_mcontext.gregs[REG_RIP] = reinterpret_cast<uintptr_t>(dbt_safe_syscall_start);
+  }
+}
+
 void Record(int host_sig, const siginfo_t* si) {
   int g = HostToGuestSignal(host_sig);
   if (g == 0) return;
@@ -47,9 +66,10 @@ void Record(int host_sig, const siginfo_t* si) {
   if (g_exit_request != nullptr) __atomic_store_n(g_exit_request, 1, __ATOMIC_RELEASE);
 }
 
-void RecordHandler(int host_sig, siginfo_t* si, void*) {
+void RecordHandler(int host_sig, siginfo_t* si, void* uc) {
   int saved_errno = errno;
   Record(host_sig, si);
+  RewindIfInSafeSyscall(uc);
   errno = saved_errno;
 }
 
@@ -72,8 +92,8 @@ void FaultHandler(int host_sig, siginfo_t* si, void* context) {
     t_fault.host_code = si->si_code;
     // SI_KERNEL faults (non-canonical addresses) carry no address.
     t_fault.addr = si->si_code == SI_KERNEL ? 0 : guest;
-    t_fault.host_pc = static_cast<uintptr_t>(
-        static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+    t_fault.host_pc =
+        static_cast<uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
     siglongjmp(*t_fault_jmp, 1);
   }
   // A fault in dbt itself: return into the faulting instruction with the
@@ -107,6 +127,14 @@ sigset_t HostSetOf(GuestSigset guest_set) {
 }
 
 }  // namespace
+
+int64_t SafeSyscall(long nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+                    uint64_t a6) {
+  static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t));
+  return dbt_safe_syscall(reinterpret_cast<const volatile uint64_t*>(&g_recorded), nr,
+                          static_cast<long>(a1), static_cast<long>(a2), static_cast<long>(a3),
+                          static_cast<long>(a4), static_cast<long>(a5), static_cast<long>(a6));
+}
 
 int GuestToHostSignal(int guest_sig) {
   if (guest_sig >= 1 && guest_sig < kGuestSigRtmin) return guest_sig;
@@ -218,9 +246,11 @@ int64_t HostSignals::TimedWait(GuestSigset guest_set, const struct timespec* tim
                                GuestSiginfo* info) {
   sigset_t set = HostSetOf(guest_set);
   siginfo_t si;
-  int r = sigtimedwait(&set, &si, timeout);
-  if (r < 0) return -errno;
-  int g = HostToGuestSignal(r);
+  // The kernel's sigset is 8 bytes: the first word of glibc's sigset_t.
+  int64_t r = SafeSyscall(SYS_rt_sigtimedwait, reinterpret_cast<uint64_t>(&set),
+                          reinterpret_cast<uint64_t>(&si), reinterpret_cast<uint64_t>(timeout), 8);
+  if (r < 0) return r;
+  int g = HostToGuestSignal(static_cast<int>(r));
   memcpy(info, &si, sizeof(*info));
   info->si_signo = g;
   return g;

@@ -42,6 +42,14 @@ struct GuestFault {
   uintptr_t host_pc = 0;
 };
 
+// A host syscall for the guest that may block: returns -errno on failure,
+// and kSyscallNotEntered without entering the kernel when a signal for the
+// guest was recorded but not yet drained, even if it arrived an instant
+// before the syscall instruction (see safe_syscall_x86_64.S).
+inline constexpr int64_t kSyscallNotEntered = -513;  // Linux's ERESTARTNOINTR.
+int64_t SafeSyscall(long nr, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0, uint64_t a4 = 0,
+                    uint64_t a5 = 0, uint64_t a6 = 0);
+
 class HostSignals {
  public:
   // Installs the fault handlers. `memory` resolves fault addresses and code

@@ -144,13 +144,12 @@ std::string VmaMap::Dump() const {
   std::string out;
   for (const auto& [start, v] : areas_) {
     char line[160];
-    int n = snprintf(line, sizeof(line), "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64
-                     " %02x:%02x %" PRIu64 " ",
-                     v.start, v.end, (v.prot & PROT_READ) ? 'r' : '-',
-                     (v.prot & PROT_WRITE) ? 'w' : '-', (v.prot & PROT_EXEC) ? 'x' : '-',
-                     v.shared ? 's' : 'p', v.anonymous ? 0 : v.offset,
-                     static_cast<unsigned>((v.dev >> 8) & 0xfff), static_cast<unsigned>(v.dev & 0xff),
-                     v.inode);
+    int n = snprintf(
+        line, sizeof(line),
+        "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64 " ", v.start, v.end,
+        (v.prot & PROT_READ) ? 'r' : '-', (v.prot & PROT_WRITE) ? 'w' : '-',
+        (v.prot & PROT_EXEC) ? 'x' : '-', v.shared ? 's' : 'p', v.anonymous ? 0 : v.offset,
+        static_cast<unsigned>((v.dev >> 8) & 0xfff), static_cast<unsigned>(v.dev & 0xff), v.inode);
     std::string text(line, n);
     if (!v.name.empty()) {
       if (text.size() < kNameColumn) text.append(kNameColumn - text.size(), ' ');

@@ -98,7 +98,8 @@ int64_t SysFcntl(GuestProcess& proc, const SyscallArgs& args) {
     case F_OFD_SETLKW: {
       void* lock = HostOut(proc, arg, kFlockSize);
       if (lock == nullptr) return -EFAULT;
-      return HostResult(fcntl(fd, cmd, lock));
+      return SafeSyscall(SYS_fcntl, static_cast<uint64_t>(fd), static_cast<uint64_t>(cmd),
+                         reinterpret_cast<uint64_t>(lock));
     }
     case F_GETOWN_EX:
     case F_SETOWN_EX: {
@@ -116,11 +117,12 @@ int64_t SysIoctl(GuestProcess& proc, const SyscallArgs& args) {
   const unsigned long request = static_cast<unsigned int>(args.a[1]);
   for (const IoctlArg& io : kIoctls) {
     if (io.request != request) continue;
-    if (io.size == 0) return HostResult(syscall(SYS_ioctl, fd, request, args.a[2]));
+    if (io.size == 0) return SafeSyscall(SYS_ioctl, static_cast<uint64_t>(fd), request, args.a[2]);
     void* p = io.writes ? HostOut(proc, args.a[2], io.size)
                         : const_cast<void*>(HostIn(proc, args.a[2], io.size));
     if (p == nullptr) return -EFAULT;
-    return HostResult(syscall(SYS_ioctl, fd, request, p));
+    return SafeSyscall(SYS_ioctl, static_cast<uint64_t>(fd), request,
+                       reinterpret_cast<uint64_t>(p));
   }
   return -ENOTTY;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/executor/runtime/host_signals.h"
 #include "services/executor/syscalls/guest_access.h"
 #include "services/executor/syscalls/open_flags.h"
 #include "services/executor/syscalls/syscall_table.h"
@@ -102,8 +103,9 @@ int64_t SysOpenat(GuestProcess& proc, const SyscallArgs& args) {
   if (!path) return err;
   if (std::optional<int64_t> fd = OpenSyntheticProcFile(proc, *path, args.a[2])) return *fd;
   std::string host_path = RewriteProcPath(proc, *path);
-  return HostResult(syscall(SYS_openat, Fd(args.a[0]), host_path.c_str(),
-                            OpenFlagsToHost(args.a[2]), static_cast<mode_t>(args.a[3])));
+  // Opening a FIFO blocks.
+  return SafeSyscall(SYS_openat, args.a[0], reinterpret_cast<uint64_t>(host_path.c_str()),
+                     static_cast<uint64_t>(OpenFlagsToHost(args.a[2])), args.a[3]);
 }
 
 int64_t SysClose(GuestProcess& proc, const SyscallArgs& args) {
@@ -118,58 +120,61 @@ int64_t SysCloseRange(GuestProcess& proc, const SyscallArgs& args) {
 int64_t SysRead(GuestProcess& proc, const SyscallArgs& args) {
   void* buf = HostOut(proc, args.a[1], args.a[2]);
   if (buf == nullptr) return -EFAULT;
-  return HostResult(read(Fd(args.a[0]), buf, args.a[2]));
+  return SafeSyscall(SYS_read, args.a[0], reinterpret_cast<uint64_t>(buf), args.a[2]);
 }
 
 int64_t SysWrite(GuestProcess& proc, const SyscallArgs& args) {
   const void* buf = HostIn(proc, args.a[1], args.a[2]);
   if (buf == nullptr) return -EFAULT;
-  return HostResult(write(Fd(args.a[0]), buf, args.a[2]));
+  return SafeSyscall(SYS_write, args.a[0], reinterpret_cast<uint64_t>(buf), args.a[2]);
 }
 
 int64_t SysPread64(GuestProcess& proc, const SyscallArgs& args) {
   void* buf = HostOut(proc, args.a[1], args.a[2]);
   if (buf == nullptr) return -EFAULT;
-  return HostResult(pread(Fd(args.a[0]), buf, args.a[2], static_cast<off_t>(args.a[3])));
+  return SafeSyscall(SYS_pread64, args.a[0], reinterpret_cast<uint64_t>(buf), args.a[2], args.a[3]);
 }
 
 int64_t SysPwrite64(GuestProcess& proc, const SyscallArgs& args) {
   const void* buf = HostIn(proc, args.a[1], args.a[2]);
   if (buf == nullptr) return -EFAULT;
-  return HostResult(pwrite(Fd(args.a[0]), buf, args.a[2], static_cast<off_t>(args.a[3])));
+  return SafeSyscall(SYS_pwrite64, args.a[0], reinterpret_cast<uint64_t>(buf), args.a[2],
+                     args.a[3]);
 }
 
 int64_t SysReadv(GuestProcess& proc, const SyscallArgs& args) {
   std::vector<struct iovec> iov;
   if (int64_t e = HostIovecs(proc, args.a[1], args.a[2], true, &iov); e < 0) return e;
-  return HostResult(readv(Fd(args.a[0]), iov.data(), static_cast<int>(iov.size())));
+  return SafeSyscall(SYS_readv, args.a[0], reinterpret_cast<uint64_t>(iov.data()), iov.size());
 }
 
 int64_t SysWritev(GuestProcess& proc, const SyscallArgs& args) {
   std::vector<struct iovec> iov;
   if (int64_t e = HostIovecs(proc, args.a[1], args.a[2], false, &iov); e < 0) return e;
-  return HostResult(writev(Fd(args.a[0]), iov.data(), static_cast<int>(iov.size())));
+  return SafeSyscall(SYS_writev, args.a[0], reinterpret_cast<uint64_t>(iov.data()), iov.size());
 }
 
 int64_t SysPreadv(GuestProcess& proc, const SyscallArgs& args) {
   std::vector<struct iovec> iov;
   if (int64_t e = HostIovecs(proc, args.a[1], args.a[2], true, &iov); e < 0) return e;
-  return HostResult(preadv(Fd(args.a[0]), iov.data(), static_cast<int>(iov.size()),
-                           static_cast<off_t>(args.a[3])));
+  // The raw syscall takes the offset as (low, high); high is 0 on 64-bit.
+  return SafeSyscall(SYS_preadv, args.a[0], reinterpret_cast<uint64_t>(iov.data()), iov.size(),
+                     args.a[3], 0);
 }
 
 int64_t SysPwritev(GuestProcess& proc, const SyscallArgs& args) {
   std::vector<struct iovec> iov;
   if (int64_t e = HostIovecs(proc, args.a[1], args.a[2], false, &iov); e < 0) return e;
-  return HostResult(pwritev(Fd(args.a[0]), iov.data(), static_cast<int>(iov.size()),
-                            static_cast<off_t>(args.a[3])));
+  return SafeSyscall(SYS_pwritev, args.a[0], reinterpret_cast<uint64_t>(iov.data()), iov.size(),
+                     args.a[3], 0);
 }
 
 int64_t SysSendfile(GuestProcess& proc, const SyscallArgs& args) {
   bool fault = false;
   void* offset = HostOutOrNull(proc, args.a[2], sizeof(off_t), &fault);
   if (fault) return -EFAULT;
-  return HostResult(syscall(SYS_sendfile, Fd(args.a[0]), Fd(args.a[1]), offset, args.a[3]));
+  return SafeSyscall(SYS_sendfile, args.a[0], args.a[1], reinterpret_cast<uint64_t>(offset),
+                     args.a[3]);
 }
 
 int64_t SysLseek(GuestProcess& proc, const SyscallArgs& args) {
@@ -368,7 +373,7 @@ int64_t SysFchownat(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysFlock(GuestProcess& proc, const SyscallArgs& args) {
-  return HostResult(::flock(Fd(args.a[0]), static_cast<int>(args.a[1])));
+  return SafeSyscall(SYS_flock, args.a[0], args.a[1]);
 }
 
 int64_t SysUtimensat(GuestProcess& proc, const SyscallArgs& args) {
@@ -388,8 +393,8 @@ int64_t SysUtimensat(GuestProcess& proc, const SyscallArgs& args) {
 
 int64_t SysEventfd2(GuestProcess& proc, const SyscallArgs& args) {
   // EFD_CLOEXEC and EFD_NONBLOCK are O_CLOEXEC and O_NONBLOCK.
-  return HostResult(syscall(SYS_eventfd2, static_cast<unsigned>(args.a[0]),
-                            OpenFlagsToHost(args.a[1])));
+  return HostResult(
+      syscall(SYS_eventfd2, static_cast<unsigned>(args.a[0]), OpenFlagsToHost(args.a[1])));
 }
 
 int64_t SysMemfdCreate(GuestProcess& proc, const SyscallArgs& args) {

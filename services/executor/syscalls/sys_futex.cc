@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "services/executor/runtime/host_signals.h"
 #include "services/executor/syscalls/guest_access.h"
 #include "services/executor/syscalls/syscall_table.h"
 
@@ -26,8 +27,9 @@ int64_t SysFutex(GuestProcess& proc, const SyscallArgs& args) {
     case FUTEX_WAIT_BITSET: {
       const void* timeout = HostInOrNull(proc, args.a[3], sizeof(struct timespec), &fault);
       if (fault) return -EFAULT;
-      return HostResult(syscall(SYS_futex, word, op, static_cast<uint32_t>(args.a[2]), timeout,
-                                nullptr, static_cast<uint32_t>(args.a[5])));
+      return SafeSyscall(SYS_futex, reinterpret_cast<uint64_t>(word), args.a[1],
+                         static_cast<uint32_t>(args.a[2]), reinterpret_cast<uint64_t>(timeout), 0,
+                         static_cast<uint32_t>(args.a[5]));
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:

@@ -11,6 +11,7 @@
 
 #include <vector>
 
+#include "services/executor/runtime/host_signals.h"
 #include "services/executor/syscalls/guest_access.h"
 #include "services/executor/syscalls/syscall_table.h"
 
@@ -55,7 +56,8 @@ int64_t SysPpoll(GuestProcess& proc, const SyscallArgs& args) {
   if (fault) return -EFAULT;
   bool masked;
   if (int64_t e = BeginMaskedWait(proc, args.a[3], args.a[4], &masked); e < 0) return e;
-  int64_t r = HostResult(syscall(SYS_ppoll, fds, nfds, timeout, nullptr, 8));
+  int64_t r = SafeSyscall(SYS_ppoll, reinterpret_cast<uint64_t>(fds), nfds,
+                          reinterpret_cast<uint64_t>(timeout), 0, 8);
   return EndMaskedWait(proc, masked, r);
 }
 
@@ -78,7 +80,10 @@ int64_t SysPselect6(GuestProcess& proc, const SyscallArgs& args) {
   }
   bool masked;
   if (int64_t e = BeginMaskedWait(proc, mask_addr, mask_size, &masked); e < 0) return e;
-  int64_t r = HostResult(syscall(SYS_pselect6, nfds, sets[0], sets[1], sets[2], timeout, nullptr));
+  int64_t r =
+      SafeSyscall(SYS_pselect6, static_cast<uint64_t>(nfds), reinterpret_cast<uint64_t>(sets[0]),
+                  reinterpret_cast<uint64_t>(sets[1]), reinterpret_cast<uint64_t>(sets[2]),
+                  reinterpret_cast<uint64_t>(timeout), 0);
   return EndMaskedWait(proc, masked, r);
 }
 
@@ -110,8 +115,8 @@ int64_t SysEpollPwait(GuestProcess& proc, const SyscallArgs& args) {
   bool masked;
   if (int64_t e = BeginMaskedWait(proc, args.a[4], args.a[5], &masked); e < 0) return e;
   std::vector<struct epoll_event> events(max_events);
-  int64_t r = HostResult(epoll_wait(static_cast<int>(args.a[0]), events.data(), max_events,
-                                    static_cast<int>(args.a[3])));
+  int64_t r = SafeSyscall(SYS_epoll_wait, args.a[0], reinterpret_cast<uint64_t>(events.data()),
+                          static_cast<uint64_t>(max_events), args.a[3]);
   for (int64_t i = 0; i < r; ++i) {
     GuestEpollEvent g = {events[i].events, 0, events[i].data.u64};
     WriteGuest(proc, args.a[1] + i * sizeof(g), g);

@@ -247,8 +247,8 @@ int64_t SysWait4(GuestProcess& proc, const SyscallArgs& args) {
   void* usage = HostOutOrNull(proc, args.a[3], sizeof(struct rusage), &fault);
   if (fault) return -EFAULT;
   // Exit statuses encode signal numbers; 1..31 are the same on both sides.
-  return HostResult(syscall(SYS_wait4, static_cast<pid_t>(args.a[0]), status,
-                            static_cast<int>(args.a[2]), usage));
+  return SafeSyscall(SYS_wait4, args.a[0], reinterpret_cast<uint64_t>(status), args.a[2],
+                     reinterpret_cast<uint64_t>(usage));
 }
 
 }  // namespace dbt::executor

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "services/executor/runtime/host_signals.h"
 #include "services/executor/syscalls/guest_access.h"
 #include "services/executor/syscalls/syscall_table.h"
 
@@ -38,7 +39,8 @@ int64_t SysNanosleep(GuestProcess& proc, const SyscallArgs& args) {
   bool fault = false;
   void* rem = HostOutOrNull(proc, args.a[1], sizeof(struct timespec), &fault);
   if (req == nullptr || fault) return -EFAULT;
-  return HostResult(syscall(SYS_nanosleep, req, rem));
+  return SafeSyscall(SYS_nanosleep, reinterpret_cast<uint64_t>(req),
+                     reinterpret_cast<uint64_t>(rem));
 }
 
 int64_t SysClockNanosleep(GuestProcess& proc, const SyscallArgs& args) {
@@ -46,8 +48,8 @@ int64_t SysClockNanosleep(GuestProcess& proc, const SyscallArgs& args) {
   bool fault = false;
   void* rem = HostOutOrNull(proc, args.a[3], sizeof(struct timespec), &fault);
   if (req == nullptr || fault) return -EFAULT;
-  return HostResult(syscall(SYS_clock_nanosleep, static_cast<clockid_t>(args.a[0]),
-                            static_cast<int>(args.a[1]), req, rem));
+  return SafeSyscall(SYS_clock_nanosleep, args.a[0], args.a[1], reinterpret_cast<uint64_t>(req),
+                     reinterpret_cast<uint64_t>(rem));
 }
 
 int64_t SysGetitimer(GuestProcess& proc, const SyscallArgs& args) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cinttypes>
 
+#include "services/executor/runtime/host_signals.h"
 #include "services/executor/syscalls/strace.h"
 
 namespace dbt::executor {
@@ -59,11 +60,25 @@ void DoSyscall(GuestProcess& proc) {
     cpu.pc += 4;
     return;
   }
+  // A signal that came in while the guest ran up to this ecall is delivered
+  // first (pc stays on the ecall, which runs after the handler returns), as
+  // if it had arrived an instant earlier. A syscall then never starts with a
+  // deliverable signal pending, and never fails with EINTR for it.
+  if (proc.signals.PeekDeliverable()) return;
   if (proc.strace != nullptr) {
     fprintf(proc.strace, "%d %s", getpid(), FormatSyscallCall(proc, *desc, args).c_str());
     fflush(proc.strace);
   }
   const int64_t result = desc->handler(proc, args);
+  if (result == kSyscallNotEntered) {
+    // A signal arrived after the check above, before the host syscall
+    // started: same as above.
+    if (proc.strace != nullptr) {
+      fputs(" = ? (signal pending: run again after it)\n", proc.strace);
+      fflush(proc.strace);
+    }
+    return;
+  }
   if (result == kSyscallNoResult) {
     if (proc.strace != nullptr) {
       fputc('\n', proc.strace);
