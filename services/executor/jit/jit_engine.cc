@@ -64,6 +64,7 @@ void JitEngine::FlushAll() {
 
 TranslationBlock* JitEngine::FindOrTranslate(uint64_t pc) {
   ++stats_->tb_lookups;
+  fetch_faulted_ = false;
   if (TranslationBlock* tb = registry_.Find(pc, tb_flags_)) return tb;
 
   translator::TranslateDebug debug;
@@ -86,7 +87,8 @@ TranslationBlock* JitEngine::FindOrTranslate(uint64_t pc) {
   }
   stats_->translate_ns += NowNs() - start;
   if (!t.ok()) {
-    if (t.status().code() != absl::StatusCode::kNotFound) {
+    fetch_faulted_ = t.status().code() == absl::StatusCode::kNotFound;
+    if (!fetch_faulted_) {
       // A translator bug. Correctness first: this pc runs in the
       // interpreter; say so, because it is a bug to fix.
       fprintf(stderr, "dbt: cannot translate pc 0x%llx (%s); interpreting it\n",
@@ -118,8 +120,10 @@ EngineExit JitEngine::Run(GuestEnv& env) {
     const uint64_t pc = env.cpu.pc;
     TranslationBlock* tb = FindOrTranslate(pc);
     if (tb == nullptr) {
-      // A fetch fault (or a translator failure): the interpreter executes
-      // the instruction, meeting the fault exactly where the guest would.
+      // The guest may not execute this code (unmapped or without PROT_EXEC):
+      // the runtime raises SIGSEGV, as the kernel would on the fetch.
+      if (fetch_faulted_) return EngineExit::kFetchFault;
+      // A translator failure: the interpreter executes the instruction.
       riscv::InterpExit e = riscv::StepOne(env.cpu, guest_base);
       if (e != riscv::InterpExit::kInsnLimit) return static_cast<EngineExit>(e);
       last = nullptr;

@@ -59,8 +59,9 @@ class JitEngine final : public ExecutionEngine {
   JitEngine(GuestProcess& proc, const JitOptions& options, JitStats* stats,
             std::unique_ptr<codegen::CodeGenBuffer> buffer);
 
-  // The TB for pc, translating it if needed; null on a fetch fault or a
-  // translator error (the caller interprets one instruction instead).
+  // The TB for pc, translating it if needed; null on a fetch fault
+  // (fetch_faulted_ set) or a translator error (the caller interprets one
+  // instruction instead).
   TranslationBlock* FindOrTranslate(uint64_t pc);
   // Drops every TB and empties the code buffer. Only between TBs.
   void FlushAll();
@@ -75,6 +76,7 @@ class JitEngine final : public ExecutionEngine {
   TbRegistry registry_;
   MemoryCodeSource code_source_;
   std::string debug_text_;
+  bool fetch_faulted_ = false;  // the last FindOrTranslate met a fetch fault
 };
 
 }  // namespace dbt::executor

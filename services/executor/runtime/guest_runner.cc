@@ -30,22 +30,26 @@ absl::Status WithProgram(const std::string& program, const absl::Status& s) {
 // The page holding `li a7, 139; ecall`, where handlers return to.
 absl::StatusOr<uint64_t> MapSigreturnTrampoline(GuestMemory& mem) {
   int64_t page = mem.Mmap(0, kGuestPageSize, PROT_READ | PROT_WRITE, kMapPrivate | kMapAnonymous,
-                          -1, 0, "[vdso]");
+                          -1, 0, "[sigpage]");
   if (page < 0) return absl::ResourceExhaustedError("cannot map the sigreturn trampoline");
   memcpy(mem.Host(page), kSigreturnTrampoline, sizeof(kSigreturnTrampoline));
   mem.Mprotect(page, kGuestPageSize, PROT_READ | PROT_EXEC);
   return static_cast<uint64_t>(page);
 }
 
-// What exec passes on: the signal mask, and SIG_IGN dispositions.
-void InheritSignalState(SignalState& signals) {
+// What exec passes on: the signal mask, and SIG_IGN dispositions. Or a
+// clean start: nothing blocked, every disposition at its default (set
+// explicitly, so the host's follow).
+void InitSignalState(SignalState& signals, bool inherit) {
   for (int sig = 1; sig <= kGuestNsig; ++sig) {
-    if (HostSignals::InheritedIgnore(sig)) {
-      GuestSigaction ign = {kGuestSigIgn, 0, 0};
-      signals.SetAction(sig, &ign, nullptr);
+    if (sig == kGuestSigKill || sig == kGuestSigStop) continue;
+    const bool ignore = inherit && HostSignals::InheritedIgnore(sig);
+    if (ignore || !inherit) {
+      GuestSigaction act = {ignore ? kGuestSigIgn : kGuestSigDfl, 0, 0};
+      signals.SetAction(sig, &act, nullptr);
     }
   }
-  signals.SetBlocked(HostSignals::InheritedMask());
+  signals.SetBlocked(inherit ? HostSignals::InheritedMask() : 0);
 }
 
 // A fault in guest code becomes the guest's SIGSEGV/SIGBUS.
@@ -183,7 +187,7 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
       [&engine](uint64_t addr, uint64_t len) { engine->InvalidateGuestRange(addr, len); });
 
   HostSignals::Install(&memory, &env->exit_request);
-  InheritSignalState(proc.signals);
+  InitSignalState(proc.signals, options.inherit_signal_state);
   GuestExit exit = RunLoop(proc);
   HostSignals::Uninstall();
   memory.set_invalidate_hook(nullptr);
