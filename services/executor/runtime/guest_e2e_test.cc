@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <regex>
 #include <string>
@@ -85,9 +86,10 @@ Outcome RunInChild(Body body) {
 }
 
 Outcome RunDbt(const std::string& program, const std::vector<std::string>& args,
-               const std::string& strace_log = "") {
+               const std::string& strace_log = "", std::function<void(RunOptions&)> setup = {}) {
   return RunInChild([&] {
     RunOptions options;
+    if (setup) setup(options);
     options.program = program;
     options.argv = {program};
     options.argv.insert(options.argv.end(), args.begin(), args.end());
@@ -238,6 +240,25 @@ TEST(GuestE2eTest, TimerStormAgainstNativeTwin) {
   EXPECT_EQ(dbt.out,
             "non-blocking calls: eintr 0 other errors 0, timer ran: 1\n"
             "blocking read: -1 EINTR\n");
+}
+
+// Like exec: the guest starts with the caller's mask and SIG_IGN
+// dispositions, unless the caller asks for a clean start.
+TEST(GuestE2eTest, SignalStateInheritedOrNot) {
+  auto blocked_and_ignored = [](RunOptions& options) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+  };
+  Outcome inherited = RunDbt(Testdata("signal_state"), {}, "", blocked_and_ignored);
+  EXPECT_EQ(inherited.out, "SIGTERM blocked 1\nSIGPIPE ignored 1\n");
+  Outcome clean = RunDbt(Testdata("signal_state"), {}, "", [&](RunOptions& options) {
+    blocked_and_ignored(options);
+    options.inherit_signal_state = false;
+  });
+  EXPECT_EQ(clean.out, "SIGTERM blocked 0\nSIGPIPE ignored 0\n");
 }
 
 TEST(GuestE2eTest, StraceLines) {

@@ -33,7 +33,13 @@ struct RunOptions {
   std::vector<std::string> argv;  // argv[0] included; empty means {program}.
   std::vector<std::string> envp;  // "NAME=value".
   bool strace = false;            // Log every syscall, qemu's -strace format.
-  FILE* log = stderr;             // Where strace lines go.
+  // As exec does, the guest starts with this thread's signal mask and with
+  // the signals this process ignores ignored. A caller that changed them for
+  // itself (a server blocking SIGTERM for sigwait, a gRPC client ignoring
+  // SIGPIPE) sets this to false: the guest then starts with nothing blocked
+  // and every disposition at its default.
+  bool inherit_signal_state = true;
+  FILE* log = stderr;  // Where strace lines go.
   // Makes the engine that runs guest code; null means the interpreter. It
   // is called once the process exists (the JIT needs its memory for code
   // page tracking).
