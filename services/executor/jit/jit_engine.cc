@@ -1,6 +1,7 @@
 #include "services/executor/jit/jit_engine.h"
 
 #include <time.h>
+#include <unistd.h>
 
 #include "absl/strings/str_format.h"
 #include "common/codegen/jump_cache.h"
@@ -40,7 +41,7 @@ JitEngine::JitEngine(GuestProcess& proc, const JitOptions& options, JitStats* st
       tb_flags_(options.one_insn_per_tb ? translator::kTbFlagOneInsn : 0),
       stats_(stats),
       buffer_(std::move(buffer)),
-      registry_(*buffer_),
+      registry_(std::make_unique<TbRegistry>(*buffer_)),
       code_source_(proc.memory) {
   GuestEnv& env = proc_.env;
   env.epilogue = buffer_->epilogue_address();
@@ -56,7 +57,7 @@ void JitEngine::ClearJumpCache() {
 }
 
 void JitEngine::FlushAll() {
-  registry_.Clear();
+  registry_->Clear();
   buffer_->Flush();
   ClearJumpCache();
   ++stats_->tb_flushes;
@@ -65,7 +66,7 @@ void JitEngine::FlushAll() {
 TranslationBlock* JitEngine::FindOrTranslate(uint64_t pc) {
   ++stats_->tb_lookups;
   fetch_faulted_ = false;
-  if (TranslationBlock* tb = registry_.Find(pc, tb_flags_)) return tb;
+  if (TranslationBlock* tb = registry_->Find(pc, tb_flags_)) return tb;
 
   translator::TranslateDebug debug;
   debug.in_asm = options_.log_in_asm;
@@ -102,7 +103,7 @@ TranslationBlock* JitEngine::FindOrTranslate(uint64_t pc) {
   ++stats_->tbs_translated;
   stats_->guest_insns_translated += t->guest_insns;
   stats_->host_bytes_emitted += t->code.code_size;
-  TranslationBlock* tb = registry_.Insert(*std::move(t));
+  TranslationBlock* tb = registry_->Insert(*std::move(t));
   // Stores to these pages must now fault first, so the TB is dropped before
   // its code changes (GuestMemory write-protects them).
   for (uint64_t page = tb->first_page; page <= tb->last_page; page += kGuestPageSize) {
@@ -135,7 +136,7 @@ EngineExit JitEngine::Run(GuestEnv& env) {
 
     if (last != nullptr && options_.chain && last->valid && tb->valid &&
         last->slot_target[last_slot] == nullptr) {
-      registry_.Link(last, last_slot, tb);
+      registry_->Link(last, last_slot, tb);
       ++stats_->chain_links;
     }
     if (options_.log_exec && options_.log != nullptr) {
@@ -148,7 +149,7 @@ EngineExit JitEngine::Run(GuestEnv& env) {
     switch (kind) {
       case kTbExitSlot0:
       case kTbExitSlot1:
-        last = registry_.ByCodeStart(ret & ~kTbExitMask);
+        last = registry_->ByCodeStart(ret & ~kTbExitMask);
         last_slot = static_cast<int>(kind);
         break;
       case kTbExitNoChain: {
@@ -168,7 +169,7 @@ EngineExit JitEngine::Run(GuestEnv& env) {
 }
 
 void JitEngine::InvalidateGuestRange(uint64_t addr, uint64_t len) {
-  size_t dropped = registry_.InvalidateRange(addr, len);
+  size_t dropped = registry_->InvalidateRange(addr, len);
   if (dropped == 0) return;
   stats_->tb_invalidations += dropped;
   // Entries may point at dropped TBs; the cache is small, clear it all.
@@ -179,8 +180,27 @@ void JitEngine::RecoverAfterFault(GuestEnv& env, uintptr_t host_pc) {
   if (std::optional<uint64_t> pc = GuestPcAtHostPc(host_pc)) env.cpu.pc = *pc;
 }
 
+void JitEngine::OnForkChild(GuestEnv& env) {
+  codegen::CodeGenBufferOptions buffer_options;
+  buffer_options.size = buffer_->size();
+  absl::StatusOr<std::unique_ptr<codegen::CodeGenBuffer>> fresh =
+      codegen::CodeGenBuffer::Create(buffer_options);
+  if (!fresh.ok()) {
+    fprintf(stderr, "dbt: fork: cannot create the child's code buffer: %s\n",
+            std::string(fresh.status().message()).c_str());
+    _exit(127);
+  }
+  // ORDER: the registry refers to the old buffer; replace it first, then
+  // let the old mapping go (unmapping it in the child leaves the parent's
+  // untouched).
+  registry_ = std::make_unique<TbRegistry>(**fresh);
+  buffer_ = *std::move(fresh);
+  env.epilogue = buffer_->epilogue_address();
+  ClearJumpCache();
+}
+
 std::optional<uint64_t> JitEngine::GuestPcAtHostPc(uintptr_t host_pc) const {
-  TranslationBlock* tb = registry_.ByHostPc(host_pc);
+  TranslationBlock* tb = registry_->ByHostPc(host_pc);
   if (tb == nullptr) return std::nullopt;
   // pc_map is ascending by host offset: the last entry at or before the
   // faulting offset is the instruction being executed.

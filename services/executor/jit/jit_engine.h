@@ -49,6 +49,10 @@ class JitEngine final : public ExecutionEngine {
   // fault in a helper leaves cpu.pc alone: the frontend writes pc before
   // every helper that touches guest memory.
   void RecoverAfterFault(GuestEnv& env, uintptr_t host_pc) override;
+  // The code buffer is a MAP_SHARED memfd: after fork the child would
+  // translate and patch jumps in its parent's buffer. It gets a new, empty
+  // buffer of its own (its TBs are re-translated on demand).
+  void OnForkChild(GuestEnv& env) override;
 
   // After a guest memory fault inside generated code: the guest pc of the
   // instruction that faulted, from the host pc; nullopt when host_pc is not
@@ -73,7 +77,7 @@ class JitEngine final : public ExecutionEngine {
   const uint32_t tb_flags_;
   JitStats* const stats_;
   std::unique_ptr<codegen::CodeGenBuffer> buffer_;
-  TbRegistry registry_;
+  std::unique_ptr<TbRegistry> registry_;
   MemoryCodeSource code_source_;
   std::string debug_text_;
   bool fetch_faulted_ = false;  // the last FindOrTranslate met a fetch fault

@@ -43,6 +43,10 @@ class ExecutionEngine {
   // JIT syncs pc only at block exits) sets cpu.pc to the faulting guest
   // instruction here.
   virtual void RecoverAfterFault(GuestEnv& env, uintptr_t host_pc) {}
+  // In the child of a fork: state shared with the parent through MAP_SHARED
+  // memory (the JIT's code buffer) must become the child's own before the
+  // child runs guest code again.
+  virtual void OnForkChild(GuestEnv& env) {}
   virtual const char* name() const = 0;
 };
 

@@ -230,6 +230,7 @@ int64_t SysClone(GuestProcess& proc, const SyscallArgs& args) {
   if (pid < 0) return HostError();
   if (pid == 0) {
     // The child: the same guest, in a copy of this whole process.
+    if (proc.engine != nullptr) proc.engine->OnForkChild(proc.env);
     const int32_t tid = gettid();
     if (flags & kCloneChildSettid) WriteGuest(proc, child_tid, tid);
     if (flags & kCloneChildCleartid) proc.clear_child_tid = child_tid;
