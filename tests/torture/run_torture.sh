@@ -1,0 +1,394 @@
+#!/bin/bash
+# Runs GCC's gcc.c-torture/execute suite (from Debian's gcc-12-source) under
+# qemu-riscv64 and under `dbt run`, and lists every program where dbt departs from
+# qemu. The suite is not part of the repository (license, 80 MB); this script
+# fetches it. Nothing here runs in CI.
+#
+# Usage: tests/torture/run_torture.sh [options] [SUITE_DIR]
+#   SUITE_DIR        the extracted gcc.c-torture/execute directory (holds
+#                    execute.exp, ieee/, builtins/); default /tmp/torture/execute.
+#                    If it is missing, gcc-12-source is installed when needed
+#                    (apt-get, ~15 s, 80 MB) and the directory is extracted from
+#                    its tarball (~10 s).
+#   -O0 | -O2 | -O3 | -Os
+#                    optimization level (default -O2); -O3 means
+#                    "-O3 -funroll-loops", as in GCC's torture options
+#   --jobs N         parallel workers (default 2)
+#   --out DIR        logs and binaries (default /tmp/torture-results/LEVEL)
+#   --timeout SECS   per run, under each emulator (default 10)
+#   --dbt PATH       the dbt client (default bazel-bin/clients/dbt of this tree;
+#                    it is copied to DIR/dbt-client so a rebuild mid-run changes nothing)
+#   --dbt-flags STR  extra words after `dbt run`, e.g. "--interpret"
+#   --qemu PATH      the reference (default /usr/bin/qemu-riscv64)
+#   --only REGEX     only tests whose name (e.g. "pr12345", "ieee/fp-cmp-1")
+#                    matches the extended regular expression
+#   --reuse          keep binaries already in DIR/bin (rerun with a new dbt
+#                    without recompiling)
+#
+# For each test: compile with `riscv64-linux-gnu-gcc -static LEVEL -w ... -lm`
+# plus the options its dg- directives or .x file ask for; tests whose directives
+# need something this target or harness cannot give, and tests that fail to
+# compile, count as "skipped: compile" (reason in DIR/compile/NAME.log). Then run
+# the binary under both emulators with stdin from /dev/null, a fixed environment
+# and a fresh working directory each, and compare exit status, stdout and stderr
+# (stderr without the emulators' own "qemu:"/"dbt:" lines). Statuses are as a
+# shell reports them: 128+N for death by signal N, 124 for a timeout.
+#
+# Output: DIR/summary.txt (also printed): the counts compiled, qemu-pass,
+# dbt-pass, identical; every test where dbt differs from qemu with both statuses
+# and the head of the diff; tests that fail under qemu too. Per test:
+# DIR/results/NAME (one line), DIR/compile/NAME.log, DIR/{qemu,dbt}/NAME.{out,err}.
+# Exit status: 0 when every compiled test is identical under both, 1 otherwise,
+# 2 on a usage error.
+set -u
+
+# The target the dg- selectors are evaluated for, and its true effective-target
+# keywords (gcc/testsuite/lib/target-supports.exp, for riscv64 Linux with glibc).
+readonly kTriplet=riscv64-unknown-linux-gnu
+kTrueTargets=" int32plus int32 label_values trampolines alloca indirect_jumps"
+kTrueTargets+=" untyped_assembly return_address fileio unwrapped stdint_types mmap"
+kTrueTargets+=" double64plus c99_runtime longlong64 int128 signal fpic nonlocal_goto"
+kTrueTargets+=" lp64 large_double ptr32plus size32plus "
+readonly kTrueTargets
+
+usage() {
+  sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+# ---- one test (run by the xargs workers: run_torture.sh --worker SRC) --------
+
+# Is the dg- target selector $1 (braces allowed) true for this target? Handles
+# what the suite uses: triplet globs, effective-target keywords, "!" and "&&".
+SelectorTrue() {
+  local - sel=$1 negate=0 all=0 token value result
+  set -f  # selectors hold globs (*-*-*) that must not match file names
+  sel=${sel//[\{\}\"]/ }
+  sel=$(echo $sel)  # squeeze blanks
+  if [[ $sel == target\ * ]]; then sel=${sel#target }; fi
+  if [[ $sel == '!'* ]]; then
+    negate=1
+    sel=${sel#!}
+  fi
+  [[ $sel == *'&&'* ]] && all=1
+  result=$all
+  for token in $sel; do
+    [[ $token == '&&' || $token == '||' ]] && continue
+    if [[ $token == *-* ]]; then  # a triplet glob; keywords have no "-"
+      # shellcheck disable=SC2053  # the token is a glob on purpose.
+      [[ $kTriplet == $token ]] && value=1 || value=0
+    else
+      [[ $kTrueTargets == *" $token "* ]] && value=1 || value=0
+    fi
+    if ((all)); then ((value)) || result=0; else ((value)) && result=1; fi
+  done
+  ((negate)) && result=$((1 - result))
+  ((result))
+}
+
+# Adds to `flags` (the caller's array) what SRC's dg- directives and .x file ask
+# for, or sets `skip_reason` and returns 1.
+ReadDirectives() {
+  local - src=$1 line body opts sel x
+  set -f  # option words and selectors are not file globs
+  while IFS= read -r line; do
+    body=${line#*\{ dg-}
+    case "$body" in
+      do\ *)
+        [[ $body == do\ run* ]] || { skip_reason="dg-do ${body#do }"; return 1; } ;;
+      options\ * | additional-options\ *)
+        body=${body#* }
+        body=${body%\}*}  # drop the directive's closing brace
+        if [[ $body == *target* ]]; then
+          sel=${body#*target}
+          SelectorTrue "$sel" || continue
+          body=${body%%\{ *target*}
+        fi
+        opts=${body//[\{\}\"]/ }
+        # shellcheck disable=SC2206  # option words.
+        flags+=($opts) ;;
+      require-effective-target\ *)
+        x=$(echo "${body#require-effective-target }" | sed 's/[{}*/]//g')
+        for x in $x; do
+          [[ $kTrueTargets == *" $x "* ]] || { skip_reason="effective target $x"; return 1; }
+        done ;;
+      skip-if\ *)
+        # dg-skip-if "why" { selector } { include-opts } { exclude-opts }
+        x=$(echo "$body" | sed -E 's/^skip-if +"[^"]*" +//')
+        sel=$(echo "$x" | sed -E 's/^(\{ *(! *)?(\{[^}]*\}|[^{}])*\}|"[^"]*").*/\1/')
+        if SelectorTrue "$sel"; then
+          local rest=${x#"$sel"} inc exc
+          inc=$(echo "$rest" | sed -E 's/^ *(\{[^}]*\}|"[^"]*")?.*/\1/' | tr -d '{}"')
+          exc=$(echo "$rest" | sed -E 's/^ *(\{[^}]*\}|"[^"]*")? *(\{[^}]*\}|"[^"]*")?.*/\2/' | tr -d '{}"')
+          local hit=0 o
+          [[ -z ${inc// /} || $inc == *'*'* ]] && hit=1
+          for o in $inc; do [[ " ${flags[*]} " == *" $o "* ]] && hit=1; done
+          for o in $exc; do [[ " ${flags[*]} " == *" $o "* ]] && hit=0; done
+          if ((hit)); then
+            skip_reason="dg-skip-if \"$(echo "$body" | sed -E 's/^skip-if +"([^"]*)".*/\1/')\""
+            return 1
+          fi
+        fi ;;
+      # Not about this target or harmless here: dg-add-options (stack_size and
+      # ieee add nothing on riscv64 Linux), dg-require-stack-size (8 MB stack),
+      # dg-require-alias/weak (ELF has both), dg-prune-output, dg-xfail-* (no
+      # riscv selector in the suite; a failure is reported, not hidden).
+      *) ;;
+    esac
+  done < <(grep -o '{ *dg-[a-z-]* .*' "$src" | tr -d '\r')
+
+  # .x files: a Tcl script; a top-level "lappend/set additional_flags" applies,
+  # and "return 1" at top level (outside any if) means unsupported.
+  x=${src%.c}.x
+  if [[ -f $x ]]; then
+    while IFS= read -r line; do
+      case "$line" in
+        lappend\ additional_flags\ *)
+          line=${line#lappend additional_flags }
+          # shellcheck disable=SC2206
+          flags+=(${line//\"/}) ;;
+        set\ additional_flags\ *)
+          line=${line#set additional_flags }
+          # shellcheck disable=SC2206
+          flags=("${flags[@]:0:base_flag_count}" ${line//\"/}) ;;
+      esac
+    done < <(tr -d '\r' < "$x")
+  fi
+  return 0
+}
+
+# Name of a test in logs: foo, ieee.foo, builtins.foo.
+TestName() {
+  local rel=${1#"$SUITE"/}
+  rel=${rel%.c}
+  echo "${rel//\//.}"
+}
+
+RunUnder() {  # RunUnder KIND BIN: writes $OUT/KIND/NAME.{out,err}, echoes status
+  local kind=$1 bin=$2 dir status
+  dir=$(mktemp -d "$OUT/tmp/$kind.XXXXXX")
+  local -a cmd
+  if [[ $kind == qemu ]]; then
+    cmd=("$QEMU")
+  else
+    # shellcheck disable=SC2206  # DBT_FLAGS is a word list.
+    cmd=("$DBT" run $DBT_FLAGS)
+  fi
+  (cd "$dir" && ulimit -c 0 &&
+    exec env -i PATH=/usr/bin:/bin HOME=/ LANG=C \
+      timeout -k 2 "$TIMEOUT" "${cmd[@]}" "$bin" \
+      < /dev/null > "$OUT/$kind/$NAME.out" 2> "$OUT/$kind/$NAME.err")
+  status=$?
+  rm -rf "$dir"
+  echo "$status"
+}
+
+Worker() {
+  local src=$1 bin qs ds same
+  NAME=$(TestName "$src")
+  bin=$OUT/bin/$NAME
+  local log=$OUT/compile/$NAME.log
+  local -a flags srcs
+  srcs=("$src")
+  # shellcheck disable=SC2206  # OPT_FLAGS is a word list.
+  flags=($OPT_FLAGS -w)
+  case "$src" in
+    "$SUITE"/ieee/*) flags+=(-fno-inline) ;;
+    "$SUITE"/builtins/*)
+      flags+=(-fno-tree-dse -fno-tree-loop-distribute-patterns -fno-tracer
+        -fno-ipa-ra -fno-inline-functions)
+      srcs+=("${src%.c}-lib.c" "$SUITE/builtins/lib/main.c") ;;
+  esac
+  local base_flag_count=${#flags[@]} skip_reason=
+  if ! ReadDirectives "$src"; then
+    echo "skipped: $skip_reason" > "$log"
+    echo "$NAME compile=skip" > "$OUT/results/$NAME"
+    return 0
+  fi
+  if [[ $REUSE == 1 && -x $bin && $bin -nt $src ]]; then
+    :
+  else
+    rm -f "$bin"
+    {
+      echo "riscv64-linux-gnu-gcc -static ${flags[*]} ${srcs[*]} -lm -o $bin"
+      timeout 300 riscv64-linux-gnu-gcc -static "${flags[@]}" -I"$(dirname "$src")" \
+        "${srcs[@]}" -lm -o "$bin" 2>&1
+    } > "$log"
+    if [[ ! -x $bin ]]; then
+      echo "$NAME compile=fail" > "$OUT/results/$NAME"
+      return 0
+    fi
+  fi
+  qs=$(RunUnder qemu "$bin")
+  ds=$(RunUnder dbt "$bin")
+  same=yes
+  [[ $qs == "$ds" ]] || same=no
+  cmp -s "$OUT/qemu/$NAME.out" "$OUT/dbt/$NAME.out" || same=no
+  cmp -s <(grep -v '^qemu:' "$OUT/qemu/$NAME.err") \
+    <(grep -v '^dbt:' "$OUT/dbt/$NAME.err") || same=no
+  echo "$NAME compile=ok qemu=$qs dbt=$ds same=$same" > "$OUT/results/$NAME"
+}
+
+if [[ ${1:-} == --print-flags ]]; then  # debugging aid: SUITE=DIR ... --print-flags SRC
+  shift
+  for src in "$@"; do
+    flags=() base_flag_count=0 skip_reason=
+    if ReadDirectives "$src"; then echo "$src: ${flags[*]}"; else echo "$src: SKIP $skip_reason"; fi
+  done
+  exit 0
+fi
+if [[ ${1:-} == --worker ]]; then
+  shift
+  for src in "$@"; do Worker "$src"; done
+  exit 0
+fi
+
+# ---- driver -------------------------------------------------------------------
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+level=-O2
+jobs=2
+out=
+timeout_secs=10
+dbt=$repo/bazel-bin/clients/dbt
+dbt_flags=
+qemu=/usr/bin/qemu-riscv64
+only=
+reuse=0
+suite=/tmp/torture/execute
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -O0 | -O2 | -O3 | -Os) level=$1; shift ;;
+    --jobs) jobs=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --timeout) timeout_secs=$2; shift 2 ;;
+    --dbt) dbt=$2; shift 2 ;;
+    --dbt-flags) dbt_flags=$2; shift 2 ;;
+    --qemu) qemu=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --reuse) reuse=1; shift ;;
+    -h | --help) usage ;;
+    -*) echo "run_torture.sh: unknown option $1" >&2; usage ;;
+    *) suite=$1; shift ;;
+  esac
+done
+case "$level" in
+  -O3) opt_flags="-O3 -funroll-loops" ;;
+  *) opt_flags=$level ;;
+esac
+[[ -n $out ]] || out=/tmp/torture-results/${level#-}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || usage
+
+for tool in riscv64-linux-gnu-gcc "$qemu" "$dbt" timeout xargs; do
+  command -v "$tool" > /dev/null || {
+    echo "run_torture.sh: $tool not found" >&2
+    exit 2
+  }
+done
+
+# Fetch the suite when it is not there yet.
+if [[ ! -f $suite/execute.exp ]]; then
+  tarball=$(ls /usr/src/gcc-12/gcc-12*.tar.xz 2> /dev/null | head -1)
+  if [[ -z $tarball ]]; then
+    echo "run_torture.sh: installing gcc-12-source (~15 s)" >&2
+    apt-get install -y gcc-12-source > /dev/null || exit 2
+    tarball=$(ls /usr/src/gcc-12/gcc-12*.tar.xz | head -1)
+  fi
+  echo "run_torture.sh: extracting gcc.c-torture/execute into $suite (~10 s)" >&2
+  top=$(tar -tJf "$tarball" | head -1)
+  top=${top%%/*}
+  mkdir -p "$suite" &&
+    tar -xJf "$tarball" -C "$suite" --strip-components=4 \
+      "$top/gcc/testsuite/gcc.c-torture/execute/" || exit 2
+fi
+suite=$(cd "$suite" && pwd)
+
+mkdir -p "$out" && out=$(cd "$out" && pwd)
+rm -rf "$out"/{results,compile,qemu,dbt,tmp}
+mkdir -p "$out"/{bin,results,compile,qemu,dbt,tmp}
+((reuse)) || rm -f "$out"/bin/*
+cp "$dbt" "$out/dbt-client" || exit 2
+{
+  echo "suite: $suite"
+  echo "level: $opt_flags"
+  echo "dbt: $dbt (copied to $out/dbt-client), flags: ${dbt_flags:-none}"
+  echo "dbt commit: $(git -C "$repo" rev-parse --short HEAD 2> /dev/null)"
+  echo "qemu: $qemu ($("$qemu" --version | head -1))"
+  echo "gcc: $(riscv64-linux-gnu-gcc --version | head -1)"
+  echo "date: $(date -u +%FT%TZ)"
+} > "$out/setup.txt"
+
+list=$out/tests.txt
+{
+  ls "$suite"/*.c
+  ls "$suite"/ieee/*.c 2> /dev/null
+  ls "$suite"/builtins/*.c 2> /dev/null | grep -v -- '-lib\.c$'
+} > "$list.all"
+if [[ -n $only ]]; then
+  while read -r src; do
+    name=${src#"$suite"/}
+    name=${name%.c}
+    [[ $name =~ $only ]] && echo "$src"
+  done < "$list.all" > "$list"
+else
+  cp "$list.all" "$list"
+fi
+rm -f "$list.all"
+
+export SUITE=$suite OUT=$out OPT_FLAGS=$opt_flags TIMEOUT=$timeout_secs \
+  DBT=$out/dbt-client DBT_FLAGS=$dbt_flags QEMU=$qemu REUSE=$reuse
+start=$SECONDS
+echo "run_torture.sh: $(wc -l < "$list") tests at $opt_flags, $jobs jobs, logs in $out" >&2
+xargs -P "$jobs" -n 4 "$0" --worker < "$list"
+rmdir "$out/tmp" 2> /dev/null
+
+# ---- summary ------------------------------------------------------------------
+
+summary=$out/summary.txt
+results=$(cat "$out"/results/* 2> /dev/null)
+count() { grep -c -- "$1" <<< "$results"; }
+total=$(wc -l < "$list")
+compiled=$(count 'compile=ok')
+skipped=$((total - compiled))
+qemu_pass=$(count 'qemu=0 ')
+dbt_pass=$(count 'dbt=0 ')
+identical=$(count 'same=yes')
+{
+  cat "$out/setup.txt"
+  echo "elapsed: $((SECONDS - start)) s"
+  echo
+  echo "tests:            $total"
+  echo "skipped: compile: $skipped ($(count 'compile=skip') by directives, $(count 'compile=fail') failed to compile)"
+  echo "compiled:         $compiled"
+  echo "qemu-pass:        $qemu_pass"
+  echo "dbt-pass:         $dbt_pass"
+  echo "identical:        $identical"
+  echo
+  echo "== dbt differs from qemu ($((compiled - identical)))"
+  grep 'same=no' <<< "$results" | sort | while read -r name _ qs ds _; do
+    echo "-- $name: $qs $ds"
+    {
+      diff <(cat "$out/qemu/$name.out") <(cat "$out/dbt/$name.out") |
+        sed 's/^/   stdout /'
+      diff <(grep -v '^qemu:' "$out/qemu/$name.err") \
+        <(grep -v '^dbt:' "$out/dbt/$name.err") | sed 's/^/   stderr /'
+    } | head -8
+  done
+  echo
+  echo "== fail under qemu too (same status under dbt: a test or oracle matter)"
+  grep 'compile=ok' <<< "$results" | grep -v 'qemu=0 ' | grep 'same=yes' |
+    sort | awk '{print "   " $1 " " $3}'
+  echo
+  echo "== skipped by directives"
+  for f in $(grep 'compile=skip' <<< "$results" | awk '{print $1}' | sort); do
+    echo "   $f: $(head -1 "$out/compile/$f.log")"
+  done
+  echo
+  echo "== failed to compile"
+  for f in $(grep 'compile=fail' <<< "$results" | awk '{print $1}' | sort); do
+    echo "   $f: $(grep -m1 -E 'error|undefined' "$out/compile/$f.log" | cut -c1-150)"
+  done
+} > "$summary"
+sed -n '/^tests:/,/^== fail under qemu/p' "$summary" | sed '$d'
+echo "full summary: $summary"
+[[ $compiled -eq $identical ]]
