@@ -1,7 +1,14 @@
 // Throughput of the FpFn helpers, in ns per call (best of several runs), on
 // random operands in [-100, 100]. Not a test: run it by hand to see what an
 // FP instruction costs the interpreter or a helper call from translated code:
-//   bazel run -c opt //common/riscv:fpu_bench
+//   bazel build //common/riscv:fpu_bench && bazel-bin/common/riscv/fpu_bench
+//
+// Each operation is timed in rm=RNE with the exact software path alone
+// (host FPU off) and with the host fast path of fpu_host.h, once with NX
+// already set in fflags before every call and once with fflags cleared
+// before every call (so the fast path must decide NX itself), and in rm=RMM,
+// which always takes the exact path. The last column is the fraction of RNE
+// calls whose fflags differ between NX-clear runs, 0 when both modes agree.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -12,18 +19,22 @@
 
 #include "common/riscv/cpu_state.h"
 #include "common/riscv/fpu.h"
+#include "common/riscv/fpu_host.h"
 
 namespace dbt::riscv {
 namespace {
 
-enum class Operands { kDouble, kSingle, kPositiveDouble, kInteger };
+using fpu::HostFpu;
+
+enum class Operands { kDouble, kSingle, kPositiveDouble, kPositiveSingle, kInteger, kSmallInteger };
 
 uint64_t RandomOperand(std::mt19937_64& rng, Operands kind) {
   std::uniform_real_distribution<double> dist(-100, 100);
   double d = dist(rng);
-  if (kind == Operands::kPositiveDouble) d = d < 0 ? -d : d;
-  if (kind == Operands::kInteger) return static_cast<uint64_t>(static_cast<int64_t>(d * 1e6));
-  if (kind == Operands::kSingle) {
+  if (kind == Operands::kPositiveDouble || kind == Operands::kPositiveSingle) d = d < 0 ? -d : d;
+  if (kind == Operands::kInteger) return static_cast<uint64_t>(static_cast<int64_t>(d * 1e16));
+  if (kind == Operands::kSmallInteger) return static_cast<uint64_t>(static_cast<int64_t>(d * 1e6));
+  if (kind == Operands::kSingle || kind == Operands::kPositiveSingle) {
     const float f = static_cast<float>(d);
     uint32_t bits;
     std::memcpy(&bits, &f, sizeof bits);
@@ -34,49 +45,96 @@ uint64_t RandomOperand(std::mt19937_64& rng, Operands kind) {
   return bits;
 }
 
-void Bench(const char* name, FpFn fn, Operands kind, uint32_t rm) {
+struct Inputs {
+  std::vector<uint64_t> a, b, c;
+};
+Inputs MakeInputs(Operands kind) {
   std::mt19937_64 rng(1);
-  constexpr int kN = 4096, kReps = 100, kTrials = 7;
-  std::vector<uint64_t> a(kN), b(kN), c(kN);
+  constexpr int kN = 4096;
+  Inputs in;
   for (int i = 0; i < kN; ++i) {
-    a[i] = RandomOperand(rng, kind);
-    b[i] = RandomOperand(rng, kind);
-    c[i] = RandomOperand(rng, kind);
+    in.a.push_back(RandomOperand(rng, kind));
+    in.b.push_back(RandomOperand(rng, kind));
+    in.c.push_back(RandomOperand(rng, kind));
   }
+  return in;
+}
+
+// ns per call; flags_before is stored into fflags before every call.
+double Time(FpFn fn, const Inputs& in, uint32_t rm, uint32_t flags_before) {
+  constexpr int kReps = 100, kTrials = 7;
+  const size_t n = in.a.size();
   uint64_t sink = 0;
-  uint32_t flags = 0;
   double best = 1e30;
   for (int trial = 0; trial < kTrials; ++trial) {
     const auto start = std::chrono::steady_clock::now();
     for (int rep = 0; rep < kReps; ++rep) {
-      for (int i = 0; i < kN; ++i) sink += fn(a[i], b[i], c[i], rm, &flags);
+      for (size_t i = 0; i < n; ++i) {
+        uint32_t flags = flags_before;
+        sink += fn(in.a[i], in.b[i], in.c[i], rm, &flags) + flags;
+      }
     }
     const auto end = std::chrono::steady_clock::now();
-    best = std::min(
-        best, std::chrono::duration<double, std::nano>(end - start).count() / (double{kN} * kReps));
+    best = std::min(best, std::chrono::duration<double, std::nano>(end - start).count() /
+                              (static_cast<double>(n) * kReps));
   }
-  std::printf("%-8s rm=%u %6.2f ns  (checksum %llx)\n", name, rm, best,
-              static_cast<unsigned long long>((sink ^ flags) & 0xff));
+  // Keeps the calls alive.
+  if (sink == 0x5a5a5a5a5a5a5a5aull) std::printf("!");
+  return best;
+}
+
+void Bench(const char* name, FpFn fn, Operands kind) {
+  const Inputs in = MakeInputs(kind);
+  const HostFpu probed = fpu::host_fpu;
+  fpu::SetHostFpuForTesting(HostFpu::kOff);
+  const double exact = Time(fn, in, kRmRNE, 0);
+  const double rmm = Time(fn, in, kRmRMM, 0);
+  fpu::SetHostFpuForTesting(probed);
+  const double host_nx = Time(fn, in, kRmRNE, kFflagNX);
+  const double host_clear = Time(fn, in, kRmRNE, 0);
+  int differ = 0;
+  for (size_t i = 0; i < in.a.size(); ++i) {
+    uint32_t host_flags = 0, exact_flags = 0;
+    const uint64_t host_result = fn(in.a[i], in.b[i], in.c[i], kRmRNE, &host_flags);
+    fpu::SetHostFpuForTesting(HostFpu::kOff);
+    const uint64_t exact_result = fn(in.a[i], in.b[i], in.c[i], kRmRNE, &exact_flags);
+    fpu::SetHostFpuForTesting(probed);
+    differ += host_result != exact_result || host_flags != exact_flags;
+  }
+  std::printf("%-8s %8.2f %10.2f %10.2f %9.2f %8d\n", name, exact, host_nx, host_clear, rmm,
+              differ);
 }
 
 void Main() {
-  for (const uint32_t rm : {kRmRNE, kRmRMM}) {
-    Bench("FaddD", FaddD, Operands::kDouble, rm);
-    Bench("FmulD", FmulD, Operands::kDouble, rm);
-    Bench("FdivD", FdivD, Operands::kDouble, rm);
-    Bench("FsqrtD", FsqrtD, Operands::kPositiveDouble, rm);
-    Bench("FmaddD", FmaddD, Operands::kDouble, rm);
-    Bench("FaddS", FaddS, Operands::kSingle, rm);
-    Bench("FmulS", FmulS, Operands::kSingle, rm);
-    Bench("FdivS", FdivS, Operands::kSingle, rm);
-    Bench("FsqrtS", FsqrtS, Operands::kSingle, rm);
-    Bench("FmaddS", FmaddS, Operands::kSingle, rm);
-    Bench("FcvtWD", FcvtWD, Operands::kDouble, rm);
-    Bench("FcvtDL", FcvtDL, Operands::kInteger, rm);
-    Bench("FcvtSD", FcvtSD, Operands::kDouble, rm);
-    Bench("FltD", FltD, Operands::kDouble, rm);
-    Bench("FminD", FminD, Operands::kDouble, rm);
-  }
+  static const char* const kModeNames[] = {"off", "sse", "sse+fma"};
+  std::printf("host FPU: %s\n", kModeNames[static_cast<int>(fpu::host_fpu)]);
+  std::printf("%-8s %8s %10s %10s %9s %8s\n", "op", "exact", "host/NX", "host/clr", "RMM",
+              "differ");
+  Bench("FaddD", FaddD, Operands::kDouble);
+  Bench("FsubD", FsubD, Operands::kDouble);
+  Bench("FmulD", FmulD, Operands::kDouble);
+  Bench("FdivD", FdivD, Operands::kDouble);
+  Bench("FsqrtD", FsqrtD, Operands::kPositiveDouble);
+  Bench("FmaddD", FmaddD, Operands::kDouble);
+  Bench("FnmsubD", FnmsubD, Operands::kDouble);
+  Bench("FaddS", FaddS, Operands::kSingle);
+  Bench("FsubS", FsubS, Operands::kSingle);
+  Bench("FmulS", FmulS, Operands::kSingle);
+  Bench("FdivS", FdivS, Operands::kSingle);
+  Bench("FsqrtS", FsqrtS, Operands::kPositiveSingle);
+  Bench("FmaddS", FmaddS, Operands::kSingle);
+  Bench("FnmsubS", FnmsubS, Operands::kSingle);
+  Bench("FcvtWD", FcvtWD, Operands::kDouble);
+  Bench("FcvtLD", FcvtLD, Operands::kDouble);
+  Bench("FcvtWS", FcvtWS, Operands::kSingle);
+  Bench("FcvtDW", FcvtDW, Operands::kSmallInteger);
+  Bench("FcvtDL", FcvtDL, Operands::kInteger);
+  Bench("FcvtSW", FcvtSW, Operands::kSmallInteger);
+  Bench("FcvtSD", FcvtSD, Operands::kDouble);
+  Bench("FcvtDS", FcvtDS, Operands::kSingle);
+  Bench("FltD", FltD, Operands::kDouble);
+  Bench("FeqD", FeqD, Operands::kDouble);
+  Bench("FminD", FminD, Operands::kDouble);
 }
 
 }  // namespace

@@ -15,6 +15,15 @@
 // with 64-bit hex register values; unused operands are 0. For operations
 // without an rm field the instruction is the same for each rm (the line
 // checks that the library ignores rm there).
+//
+// A second section (HostPath) exercises the host-FPU fast path of the
+// library (fpu_host.h): many random zero/normal operands in RNE (and RTZ for
+// conversions to integer), each run twice, with fflags cleared and with NX
+// already set before the instruction. Those lines carry the preset:
+//
+//   <FpFn name> <rm> <a> <b> <c> <preset> -> <result> <fflags>
+//
+// and <fflags> is fflags after the instruction (preset included).
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,12 +39,15 @@ typedef uint32_t u32;
   "fmv.d.x ft0, %[a]\n\t" \
   "fmv.d.x ft1, %[b]\n\t" \
   "fmv.d.x ft2, %[c]\n\t" \
-  "csrw fflags, zero\n\t"
+  "csrw fflags, %[p]\n\t"
 #define FLAGS "\n\tcsrr %[f], fflags"
-#define IO                             \
+#define IO                                              \
   : [r] "=&r"(*r), [f] "=&r"(*f)            \
-  : [a] "r"(a), [b] "r"(b), [c] "r"(c)      \
+  : [a] "r"(a), [b] "r"(b), [c] "r"(c), [p] "r"(preset) \
   : "ft0", "ft1", "ft2", "ft3", "memory"
+// fflags before the instruction (0 except in the HostPath section).
+static u64 preset;
+
 // Result in ft3 (fp destination) or straight in %[r] (integer destination).
 #define ASM_F(body) __asm__ volatile(LOAD3 body "\n\tfmv.x.d %[r], ft3" FLAGS IO)
 #define ASM_X(body) __asm__ volatile(LOAD3 body FLAGS IO)
@@ -763,6 +775,222 @@ static void MoveS(const Op* op, int randoms) {
   for (int k = 0; k < randoms; ++k) Emit(op->name, op->run, Rand(), 0, 0);
 }
 
+// ---------------------------------------------------------------------------
+// HostPath section: zero/normal operands in RNE, where the library's host-FPU
+// fast path answers, each vector with fflags cleared, with NX preset, and
+// with a random preset.
+
+static void EmitPresets(const char* name, Runner run, u64 a, u64 b, u64 c, int rm) {
+  const u64 presets[3] = {0, 1 /* NX */, RandBelow(32)};
+  for (int i = 0; i < 3; ++i) {
+    u64 r, f;
+    preset = presets[i];
+    run(a, b, c, rm, &r, &f);
+    printf("%s %d %llx %llx %llx %llx -> %llx %llx\n", name, rm, (unsigned long long)a,
+           (unsigned long long)b, (unsigned long long)c, (unsigned long long)preset,
+           (unsigned long long)r, (unsigned long long)f);
+  }
+  preset = 0;
+}
+
+static double DoubleFromBits(u64 u) {
+  double d;
+  memcpy(&d, &u, sizeof d);
+  return d;
+}
+static float FloatFromBits(u32 u) {
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+// Normal values: mostly ordinary magnitudes, some sparse (exact results) and
+// small integers (exact sums, products, quotients), some zeros.
+static u64 NormalD(void) {
+  switch (RandBelow(8)) {
+    case 0:
+      return SparseD();
+    case 1:
+      return DoubleBits((double)((int)RandBelow(41) - 20));
+    default:
+      return (Rand() & 0x8000000000000000ull) | (1023 + RandBelow(61) - 30) << 52 |
+             (Rand() & 0x000fffffffffffffull);
+  }
+}
+static u32 NormalS(void) {
+  switch (RandBelow(8)) {
+    case 0:
+      return SparseS();
+    case 1:
+      return FloatBits((float)((int)RandBelow(41) - 20));
+    default:
+      return ((u32)Rand() & 0x80000000u) | (u32)(127 + RandBelow(31) - 15) << 23 |
+             ((u32)Rand() & 0x007fffffu);
+  }
+}
+
+// A value within a few units (or up to 2^20 units) of a decision point of
+// the fast path: the smallest normal, 2^-968 (binary64 residual bound,
+// single: 2^-101 for symmetry) and the largest finite value.
+static u64 ThresholdD(void) {
+  static const u64 kPoints[] = {0x0010000000000000ull, 0x0370000000000000ull,
+                                0x7fefffffffffffffull};
+  const int which = (int)RandBelow(3);
+  const u64 delta = RandBelow(2) ? RandBelow(4) : RandBelow(1u << 20);
+  const u64 magnitude =
+      which == 2 || RandBelow(2) ? kPoints[which] - delta : kPoints[which] + delta;
+  return (Rand() & 0x8000000000000000ull) | magnitude;
+}
+static u32 ThresholdS(void) {
+  static const u32 kPoints[] = {0x00800000u, 0x0d000000u, 0x7f7fffffu};
+  const int which = (int)RandBelow(3);
+  const u32 delta = RandBelow(2) ? (u32)RandBelow(4) : (u32)RandBelow(1u << 12);
+  const u32 magnitude =
+      which == 2 || RandBelow(2) ? kPoints[which] - delta : kPoints[which] + delta;
+  return ((u32)Rand() & 0x80000000u) | magnitude;
+}
+
+typedef enum { kHostAdd, kHostMul, kHostDiv, kHostSqrt, kHostFused } HostShape;
+
+static void HostPathD(const Op* op, HostShape shape, int randoms) {
+  for (int k = 0; k < randoms; ++k) {
+    u64 a = NormalD(), b = NormalD(), c = NormalD();
+    const int pick = (int)RandBelow(4);
+    switch (shape) {
+      case kHostAdd:
+        if (pick == 0) b = RelatedD(a);
+        if (pick == 1) a = ThresholdD(), b = RelatedD(a);
+        break;
+      case kHostMul:  // a * b near a threshold.
+        if (pick == 0) a = DivD(ThresholdD(), b);
+        break;
+      case kHostDiv:  // a / b near a threshold, or exact.
+        if (pick == 0) a = MulD(ThresholdD(), b);
+        if (pick == 1) a = MulD(NormalD(), b);
+        break;
+      case kHostSqrt:  // Exact squares, their neighbours, thresholds.
+        a &= ~0x8000000000000000ull;
+        if (pick == 0) a = MulD(a, a) + (RandBelow(3) - 1);
+        if (pick == 1) a = ThresholdD() & ~0x8000000000000000ull;
+        break;
+      case kHostFused:
+        if (pick == 0) c = (MulD(a, b) + (RandBelow(5) - 2)) ^ (Rand() & 0x8000000000000000ull);
+        if (pick == 1) a = DivD(ThresholdD(), b);
+        if (pick == 2) c = RelatedD(MulD(a, b));
+        break;
+    }
+    EmitPresets(op->name, op->run, a, shape == kHostSqrt ? 0 : b, shape == kHostFused ? c : 0, 0);
+  }
+}
+static void HostPathS(const Op* op, HostShape shape, int randoms) {
+  for (int k = 0; k < randoms; ++k) {
+    u64 a = Box(NormalS()), b = Box(NormalS()), c = Box(NormalS());
+    const int pick = (int)RandBelow(4);
+    switch (shape) {
+      case kHostAdd:
+        if (pick == 0) b = Box(RelatedS((u32)a));
+        if (pick == 1) a = Box(ThresholdS()), b = Box(RelatedS((u32)a));
+        break;
+      case kHostMul:
+        if (pick == 0) a = DivS(Box(ThresholdS()), b);
+        break;
+      case kHostDiv:
+        if (pick == 0) a = MulS(Box(ThresholdS()), b);
+        if (pick == 1) a = MulS(Box(NormalS()), b);
+        break;
+      case kHostSqrt:
+        a &= ~0x80000000ull;
+        if (pick == 0) a = MulS(a, a) + (RandBelow(3) - 1);
+        if (pick == 1) a = Box(ThresholdS() & ~0x80000000u);
+        break;
+      case kHostFused:
+        if (pick == 0)
+          c = Box(((u32)MulS(a, b) + (u32)(RandBelow(5) - 2)) ^ ((u32)Rand() & 0x80000000u));
+        if (pick == 1) a = DivS(Box(ThresholdS()), b);
+        if (pick == 2) c = Box(RelatedS((u32)MulS(a, b)));
+        break;
+    }
+    EmitPresets(op->name, op->run, a, shape == kHostSqrt ? 0 : b, shape == kHostFused ? c : 0, 0);
+  }
+}
+// Conversions: to integer in RNE and RTZ, from integer and between formats
+// in RNE.
+static void HostPathToInt(const Op* op, int is_single, int randoms) {
+  static const double kBounds[] = {2147483647.0, 2147483648.0, 9223372036854775808.0};
+  for (int k = 0; k < randoms; ++k) {
+    double d;
+    switch (RandBelow(4)) {
+      case 0:  // Within a few ulps of an integer bound.
+        d = DoubleFromBits(DoubleBits(kBounds[RandBelow(COUNT(kBounds))]) + RandBelow(9) - 4);
+        if (RandBelow(2)) d = -d;
+        break;
+      case 1:
+        d = DoubleFromBits(NormalD());
+        break;
+      default:
+        d = RandomNearInteger();
+        break;
+    }
+    const u64 a = is_single ? Box(FloatBits((float)d)) : DoubleBits(d);
+    EmitPresets(op->name, op->run, a, 0, 0, RandBelow(2) ? 0 : 1);
+  }
+}
+static void HostPathFromInt(const Op* op, int randoms) {
+  static const int kWidths[] = {16, 24, 25, 31, 32, 53, 54, 63, 64};
+  for (int k = 0; k < randoms; ++k) {
+    u64 x = Rand() >> (64 - kWidths[RandBelow(COUNT(kWidths))]);
+    if (RandBelow(2)) x <<= RandBelow(12);  // Trailing zeros: exact conversions.
+    if (RandBelow(2)) x = ~x + 1;
+    EmitPresets(op->name, op->run, x, 0, 0, 0);
+  }
+}
+static void HostPathNarrow(const Op* op, int randoms) {
+  for (int k = 0; k < randoms; ++k) {
+    u64 a;
+    switch (RandBelow(4)) {
+      case 0:  // Exact: a binary32 value.
+        a = DoubleBits((double)FloatFromBits(NormalS()));
+        break;
+      case 1:  // Near the binary32 thresholds.
+        a = DoubleBits((double)FloatFromBits(ThresholdS())) +
+            (RandBelow(2) ? RandBelow(1u << 30) : -RandBelow(1u << 30));
+        break;
+      default:
+        a = NormalD();
+        break;
+    }
+    EmitPresets(op->name, op->run, a, 0, 0, 0);
+  }
+}
+static void HostPathWiden(const Op* op, int randoms) {
+  for (int k = 0; k < randoms; ++k) EmitPresets(op->name, op->run, Box(NormalS()), 0, 0, 0);
+}
+
+static void RunHostPath(int randoms) {
+  static const struct {
+    Op op;
+    HostShape shape;
+  } kArithS[] = {{OP(FaddS), kHostAdd},    {OP(FsubS), kHostAdd},     {OP(FmulS), kHostMul},
+                 {OP(FdivS), kHostDiv},    {OP(FsqrtS), kHostSqrt},   {OP(FmaddS), kHostFused},
+                 {OP(FmsubS), kHostFused}, {OP(FnmsubS), kHostFused}, {OP(FnmaddS), kHostFused}},
+    kArithD[] = {{OP(FaddD), kHostAdd},    {OP(FsubD), kHostAdd},     {OP(FmulD), kHostMul},
+                 {OP(FdivD), kHostDiv},    {OP(FsqrtD), kHostSqrt},   {OP(FmaddD), kHostFused},
+                 {OP(FmsubD), kHostFused}, {OP(FnmsubD), kHostFused}, {OP(FnmaddD), kHostFused}};
+  for (unsigned i = 0; i < COUNT(kArithS); ++i)
+    HostPathS(&kArithS[i].op, kArithS[i].shape, randoms);
+  for (unsigned i = 0; i < COUNT(kArithD); ++i)
+    HostPathD(&kArithD[i].op, kArithD[i].shape, randoms);
+  static const Op kToIntS[] = {OP(FcvtWS), OP(FcvtLS)}, kToIntD[] = {OP(FcvtWD), OP(FcvtLD)};
+  for (unsigned i = 0; i < COUNT(kToIntS); ++i) HostPathToInt(&kToIntS[i], 1, randoms);
+  for (unsigned i = 0; i < COUNT(kToIntD); ++i) HostPathToInt(&kToIntD[i], 0, randoms);
+  static const Op kFromInt[] = {OP(FcvtSW), OP(FcvtSWu), OP(FcvtSL), OP(FcvtSLu),
+                                OP(FcvtDW), OP(FcvtDWu), OP(FcvtDL), OP(FcvtDLu)};
+  for (unsigned i = 0; i < COUNT(kFromInt); ++i) HostPathFromInt(&kFromInt[i], randoms);
+  static const Op kNarrow = OP(FcvtSD), kWiden = OP(FcvtDS);
+  HostPathNarrow(&kNarrow, randoms);
+  HostPathWiden(&kWiden, randoms);
+}
+
 typedef void (*Driver)(const Op* op, int randoms);
 static void RunAll(Driver driver, const Op* ops, unsigned count, int randoms) {
   for (unsigned i = 0; i < count; ++i) {
@@ -809,5 +1037,6 @@ int main(void) {
   RunAll(FromInt, kFromInt, COUNT(kFromInt), kRandoms);
   RunAll(MoveS, kMoveS, COUNT(kMoveS), kRandoms);
   RunAll(NarrowD, kNarrow, COUNT(kNarrow), kRandoms);
+  RunHostPath(3000);
   return 0;
 }
