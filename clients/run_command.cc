@@ -12,6 +12,7 @@
 #include "services/executor/jit/jit_engine.h"
 #include "services/executor/jit/jit_stats.h"
 #include "services/executor/runtime/guest_runner.h"
+#include "services/executor/runtime/interpreter_engine.h"
 
 extern char** environ;
 
@@ -44,6 +45,13 @@ std::vector<std::string> GuestEnvironment(const RunFlags& flags) {
   }
   for (const std::string& s : flags.set_env) env.push_back(s);
   return env;
+}
+
+// `-d page`: the guest's memory map once the program is loaded, as qemu
+// prints it before running.
+void LogPages(executor::GuestProcess& proc, FILE* log) {
+  fprintf(log, "guest_base  0x%llx\n%s\n",
+          static_cast<unsigned long long>(proc.env.guest_base), proc.memory.DumpMaps().c_str());
 }
 
 }  // namespace
@@ -80,7 +88,21 @@ int RunCommand(const std::vector<std::string>& args) {
 
   // Outlives the engine, which RunGuest owns and destroys before returning.
   auto stats = std::make_shared<executor::JitStats>();
-  if (!flags.interpret) {
+  const bool log_page = HasItem(flags, "page");
+  if (flags.interpret) {
+    for (const std::string& item : flags.debug_items) {
+      if (item != "page") {
+        fprintf(stderr, "dbt: -d %s has no effect with --interpret\n", item.c_str());
+      }
+    }
+    if (log_page) {
+      options.engine_factory =
+          [log](executor::GuestProcess& proc) -> std::unique_ptr<executor::ExecutionEngine> {
+        LogPages(proc, log);
+        return std::make_unique<executor::InterpreterEngine>();
+      };
+    }
+  } else {
     executor::JitOptions jit;
     jit.code_buffer_bytes = flags.tb_size_mib << 20;
     jit.one_insn_per_tb = flags.one_insn_per_tb;
@@ -92,8 +114,9 @@ int RunCommand(const std::vector<std::string>& args) {
     jit.log_exec = HasItem(flags, "exec");
     jit.log_cpu = HasItem(flags, "cpu");
     jit.log = log;
-    options.engine_factory =
-        [jit, stats](executor::GuestProcess& proc) -> std::unique_ptr<executor::ExecutionEngine> {
+    options.engine_factory = [jit, stats, log_page, log](executor::GuestProcess& proc)
+        -> std::unique_ptr<executor::ExecutionEngine> {
+      if (log_page) LogPages(proc, log);
       absl::StatusOr<std::unique_ptr<executor::JitEngine>> engine =
           executor::JitEngine::Create(proc, jit, stats.get());
       if (!engine.ok()) {
