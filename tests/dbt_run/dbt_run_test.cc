@@ -89,6 +89,19 @@ TEST_F(DbtRunTest, DebugLogShowsEveryStageAndLeavesOutputAlone) {
       << text.substr(0, 300);
 }
 
+TEST_F(DbtRunTest, PageLogShowsTheLoadedImageAndStack) {
+  std::string log = dir_.path() + "/page.log";
+  RunResult r = RunProcess({Dbt(), "run", "-d", "page", "-D", log, Guest("mul_O2_bin")});
+  ASSERT_EQ(ShellStatus(r), 0);
+  std::string text = ReadFile(log);
+  EXPECT_TRUE(std::regex_search(text, std::regex("guest_base  0x[0-9a-f]+\n")));
+  // Linux's /proc/self/maps format: the program's text mapped r-x from
+  // offset 0, and the stack.
+  EXPECT_TRUE(std::regex_search(text, std::regex("[0-9a-f]+-[0-9a-f]+ r-xp 00000000 .*mul_O2_bin")))
+      << text;
+  EXPECT_NE(text.find("[stack]"), std::string::npos) << text;
+}
+
 TEST_F(DbtRunTest, NoChainRunsUnchainedWithTheSameOutput) {
   std::string s1 = dir_.path() + "/a.json", s2 = dir_.path() + "/b.json";
   RunResult chained = RunProcess({Dbt(), "run", "--stats-json", s1, Guest("sort_O2_bin")});
