@@ -23,6 +23,30 @@ constexpr uint64_t kNoGuestPc = 1;
 
 }  // namespace
 
+struct JitEngine::JitThread {
+  GuestEnv* env = nullptr;
+  // Between the start of Run and its end: may hold TB pointers and enter
+  // generated code. Written by its thread; read by an exclusive section.
+  std::atomic<bool> running{false};
+  // The invalidation generation the jump cache is clean for.
+  uint64_t jump_cache_generation = 0;
+};
+
+namespace {
+
+std::atomic<uint64_t> g_next_engine_id{1};
+
+// The calling thread's JitThread of the engine it last ran (the lookup by
+// env under the thread list's lock is for the first Run of a thread).
+struct ThreadCache {
+  uint64_t engine_id = 0;
+  const GuestEnv* env = nullptr;
+  void* thread = nullptr;
+};
+thread_local ThreadCache t_cache;
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<JitEngine>> JitEngine::Create(GuestProcess& proc,
                                                              const JitOptions& options,
                                                              JitStats* stats) {
@@ -36,109 +60,262 @@ absl::StatusOr<std::unique_ptr<JitEngine>> JitEngine::Create(GuestProcess& proc,
 
 JitEngine::JitEngine(GuestProcess& proc, const JitOptions& options, JitStats* stats,
                      std::unique_ptr<codegen::CodeGenBuffer> buffer)
-    : proc_(proc),
+    : id_(g_next_engine_id.fetch_add(1)),
+      proc_(proc),
       options_(options),
       tb_flags_(options.one_insn_per_tb ? translator::kTbFlagOneInsn : 0),
       stats_(stats),
       buffer_(std::move(buffer)),
       registry_(std::make_unique<TbRegistry>(*buffer_)),
       code_source_(proc.memory) {
-  GuestEnv& env = proc_.env;
-  env.epilogue = buffer_->epilogue_address();
-  riscv::FillHelperTable(env.helpers);
-  ClearJumpCache();
+  AttachThread(proc_.env);
 }
 
-void JitEngine::ClearJumpCache() {
-  for (JumpCacheEntry& e : proc_.env.jump_cache) {
+JitEngine::~JitEngine() {
+  if (t_cache.engine_id == id_) t_cache = ThreadCache{};
+}
+
+void JitEngine::AttachThread(GuestEnv& env) {
+  env.epilogue = buffer_->epilogue_address();
+  riscv::FillHelperTable(env.helpers);
+  ClearJumpCache(env);
+  auto thread = std::make_unique<JitThread>();
+  thread->env = &env;
+  thread->jump_cache_generation = jump_cache_generation_.load(std::memory_order_seq_cst);
+  std::lock_guard<std::mutex> lock(threads_mutex_);
+  threads_.push_back(std::move(thread));
+}
+
+void JitEngine::DetachThread(GuestEnv& env) {
+  if (t_cache.engine_id == id_ && t_cache.env == &env) t_cache = ThreadCache{};
+  std::lock_guard<std::mutex> lock(threads_mutex_);
+  for (auto it = threads_.begin(); it != threads_.end(); ++it) {
+    if ((*it)->env == &env) {
+      threads_.erase(it);
+      break;
+    }
+  }
+  // An exclusive section may be waiting for this thread.
+  threads_cv_.notify_all();
+}
+
+JitEngine::JitThread& JitEngine::ThreadOf(GuestEnv& env) {
+  if (t_cache.engine_id == id_ && t_cache.env == &env) {
+    return *static_cast<JitThread*>(t_cache.thread);
+  }
+  JitThread* found = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(threads_mutex_);
+    for (const auto& t : threads_) {
+      if (t->env == &env) found = t.get();
+    }
+  }
+  if (found == nullptr) {
+    AttachThread(env);
+    std::lock_guard<std::mutex> lock(threads_mutex_);
+    found = threads_.back().get();
+  }
+  t_cache = ThreadCache{id_, &env, found};
+  return *found;
+}
+
+void JitEngine::ClearJumpCache(GuestEnv& env) {
+  for (JumpCacheEntry& e : env.jump_cache) {
     e.guest_pc = kNoGuestPc;
     e.host_code = 0;
   }
 }
 
-void JitEngine::FlushAll() {
-  registry_->Clear();
-  buffer_->Flush();
-  ClearJumpCache();
-  ++stats_->tb_flushes;
+void JitEngine::RefreshJumpCache(JitThread& self) {
+  const uint64_t generation = jump_cache_generation_.load(std::memory_order_seq_cst);
+  if (generation == self.jump_cache_generation) return;
+  ClearJumpCache(*self.env);
+  self.jump_cache_generation = generation;
 }
 
-TranslationBlock* JitEngine::FindOrTranslate(uint64_t pc) {
-  ++stats_->tb_lookups;
-  fetch_faulted_ = false;
-  if (TranslationBlock* tb = registry_->Find(pc, tb_flags_)) return tb;
-
-  translator::TranslateDebug debug;
-  debug.in_asm = options_.log_in_asm;
-  debug.op = options_.log_op;
-  debug.op_opt = options_.log_op_opt;
-  debug.out_asm = options_.log_out_asm;
-  debug_text_.clear();
-  debug.log = debug.any() ? &debug_text_ : nullptr;
-
-  uint64_t start = NowNs();
-  absl::StatusOr<translator::TbTranslation> t =
-      translator::TranslateTb(code_source_, pc, tb_flags_, *buffer_, debug);
-  if (t.status().code() == absl::StatusCode::kResourceExhausted) {
-    // The buffer is full. We are between TBs (no thread in generated code),
-    // so everything can go.
-    FlushAll();
-    debug_text_.clear();
-    t = translator::TranslateTb(code_source_, pc, tb_flags_, *buffer_, debug);
+void JitEngine::StartRunning(JitThread& self) {
+  // ORDER: announce running, then look for an exclusive section; the
+  // section announces itself, then looks at who runs (all seq_cst): one of
+  // the two sees the other.
+  self.running.store(true, std::memory_order_seq_cst);
+  if (!exclusive_pending_.load(std::memory_order_seq_cst)) return;
+  std::unique_lock<std::mutex> lock(threads_mutex_);
+  while (exclusive_pending_.load(std::memory_order_seq_cst)) {
+    self.running.store(false, std::memory_order_seq_cst);
+    threads_cv_.notify_all();
+    threads_cv_.wait(lock, [&] { return !exclusive_pending_.load(std::memory_order_seq_cst); });
+    self.running.store(true, std::memory_order_seq_cst);
   }
-  stats_->translate_ns += NowNs() - start;
-  if (!t.ok()) {
-    fetch_faulted_ = t.status().code() == absl::StatusCode::kNotFound;
-    if (!fetch_faulted_) {
-      // A translator bug. Correctness first: this pc runs in the
-      // interpreter; say so, because it is a bug to fix.
-      fprintf(stderr, "dbt: cannot translate pc 0x%llx (%s); interpreting it\n",
-              static_cast<unsigned long long>(pc), std::string(t.status().message()).c_str());
+}
+
+void JitEngine::StopRunning(JitThread& self) {
+  self.running.store(false, std::memory_order_seq_cst);
+  if (exclusive_pending_.load(std::memory_order_seq_cst)) {
+    std::lock_guard<std::mutex> lock(threads_mutex_);
+    threads_cv_.notify_all();
+  }
+}
+
+void JitEngine::StartExclusive(JitThread& self) {
+  std::unique_lock<std::mutex> lock(threads_mutex_);
+  // One section at a time.
+  threads_cv_.wait(lock, [&] { return !exclusive_pending_.load(std::memory_order_seq_cst); });
+  exclusive_pending_.store(true, std::memory_order_seq_cst);
+  for (const auto& t : threads_) {
+    if (t.get() != &self && t->running.load(std::memory_order_seq_cst)) {
+      __atomic_store_n(&t->env->exit_request, 1, __ATOMIC_SEQ_CST);
     }
-    return nullptr;
   }
-  if (!debug_text_.empty() && options_.log != nullptr) {
-    fwrite(debug_text_.data(), 1, debug_text_.size(), options_.log);
+  threads_cv_.wait(lock, [&] {
+    for (const auto& t : threads_) {
+      if (t.get() != &self && t->running.load(std::memory_order_seq_cst)) return false;
+    }
+    return true;
+  });
+}
+
+void JitEngine::EndExclusive() {
+  std::lock_guard<std::mutex> lock(threads_mutex_);
+  exclusive_pending_.store(false, std::memory_order_seq_cst);
+  threads_cv_.notify_all();
+}
+
+void JitEngine::FlushExclusive(JitThread& self, uint64_t seen_flushes) {
+  StartExclusive(self);
+  {
+    TbLock lock(*this);
+    // Another thread may have flushed while this one waited for its turn.
+    if (flushes_ == seen_flushes) {
+      registry_->Clear();
+      buffer_->Flush();
+      ++flushes_;
+      ++stats_->tb_flushes;
+      // Every jump cache points into the old code: each thread clears its
+      // own before it runs again.
+      jump_cache_generation_.fetch_add(1, std::memory_order_seq_cst);
+    }
   }
-  ++stats_->tbs_translated;
-  stats_->guest_insns_translated += t->guest_insns;
-  stats_->host_bytes_emitted += t->code.code_size;
-  TranslationBlock* tb = registry_->Insert(*std::move(t));
-  // Stores to these pages must now fault first, so the TB is dropped before
-  // its code changes (GuestMemory write-protects them).
-  for (uint64_t page = tb->first_page; page <= tb->last_page; page += kGuestPageSize) {
-    proc_.memory.MarkCodePage(page);
+  EndExclusive();
+}
+
+void JitEngine::LinkLocked(uint64_t prev_code, int prev_slot, TranslationBlock* to) {
+  if (!options_.chain || prev_code == 0) return;
+  // No flush since the previous TB ran (this thread has been running), so
+  // its code start still names it; it may have been invalidated since.
+  TranslationBlock* from = registry_->ByCodeStart(prev_code);
+  if (from != nullptr && from->valid && to->valid && from->slot_target[prev_slot] == nullptr) {
+    registry_->Link(from, prev_slot, to);
+    ++stats_->chain_links;
   }
-  return tb;
+}
+
+JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, int prev_slot) {
+  {
+    TbLock lock(*this);
+    ++stats_->tb_lookups;
+    if (TranslationBlock* tb = registry_->Find(pc, tb_flags_)) {
+      LinkLocked(prev_code, prev_slot, tb);
+      return Lookup{tb};
+    }
+  }
+  // ORDER: the mapping lock before the TB lock. It keeps the guest code
+  // mapped while the translator reads it, and the page marks consistent.
+  GuestMemory::MappingLock mapping(proc_.memory);
+  TbLock lock(*this);
+  // Another thread may have translated it meanwhile.
+  TranslationBlock* tb = registry_->Find(pc, tb_flags_);
+  if (tb == nullptr) {
+    translator::TranslateDebug debug;
+    debug.in_asm = options_.log_in_asm;
+    debug.op = options_.log_op;
+    debug.op_opt = options_.log_op_opt;
+    debug.out_asm = options_.log_out_asm;
+    debug_text_.clear();
+    debug.log = debug.any() ? &debug_text_ : nullptr;
+
+    const uint64_t start = NowNs();
+    absl::StatusOr<translator::TbTranslation> t =
+        translator::TranslateTb(code_source_, pc, tb_flags_, *buffer_, debug);
+    stats_->translate_ns += NowNs() - start;
+    if (t.status().code() == absl::StatusCode::kResourceExhausted) {
+      Lookup full;
+      full.buffer_full = true;
+      full.flushes = flushes_;
+      return full;
+    }
+    if (!t.ok()) {
+      Lookup failed;
+      failed.fetch_fault = t.status().code() == absl::StatusCode::kNotFound;
+      if (!failed.fetch_fault) {
+        // A translator bug. Correctness first: this pc runs in the
+        // interpreter; say so, because it is a bug to fix.
+        fprintf(stderr, "dbt: cannot translate pc 0x%llx (%s); interpreting it\n",
+                static_cast<unsigned long long>(pc), std::string(t.status().message()).c_str());
+      }
+      return failed;
+    }
+    if (!debug_text_.empty() && options_.log != nullptr) {
+      fwrite(debug_text_.data(), 1, debug_text_.size(), options_.log);
+    }
+    ++stats_->tbs_translated;
+    stats_->guest_insns_translated += t->guest_insns;
+    stats_->host_bytes_emitted += t->code.code_size;
+    tb = registry_->Insert(*std::move(t));
+    // Stores to these pages must now fault first, so the TB is dropped
+    // before its code changes (GuestMemory write-protects them).
+    for (uint64_t page = tb->first_page; page <= tb->last_page; page += kGuestPageSize) {
+      proc_.memory.MarkCodePage(page);
+    }
+  }
+  LinkLocked(prev_code, prev_slot, tb);
+  return Lookup{tb};
 }
 
 EngineExit JitEngine::Run(GuestEnv& env) {
-  TranslationBlock* last = nullptr;  // the TB that just exited through a slot
+  JitThread& self = ThreadOf(env);
+  StartRunning(self);
+  const EngineExit exit = Dispatch(self);
+  StopRunning(self);
+  return exit;
+}
+
+EngineExit JitEngine::Dispatch(JitThread& self) {
+  GuestEnv& env = *self.env;
+  uint64_t last_code = 0;  // code start of the TB that just exited through a slot
   int last_slot = 0;
+  bool just_flushed = false;
   uint8_t* guest_base = reinterpret_cast<uint8_t*>(env.guest_base);
   while (true) {
-    if (__atomic_load_n(&env.exit_request, __ATOMIC_ACQUIRE) != 0) return EngineExit::kInsnLimit;
+    if (__atomic_load_n(&env.exit_request, __ATOMIC_SEQ_CST) != 0) return EngineExit::kInsnLimit;
+    RefreshJumpCache(self);
     const uint64_t pc = env.cpu.pc;
-    TranslationBlock* tb = FindOrTranslate(pc);
+    const Lookup found = FindOrTranslate(pc, last_code, last_slot);
+    last_code = 0;
+    if (found.buffer_full && !just_flushed) {
+      // Not running while the buffer is flushed: no TB pointer survives.
+      StopRunning(self);
+      FlushExclusive(self, found.flushes);
+      StartRunning(self);
+      just_flushed = true;
+      continue;
+    }
+    just_flushed = false;
+    TranslationBlock* tb = found.tb;
     if (tb == nullptr) {
       // The guest may not execute this code (unmapped or without PROT_EXEC):
       // the runtime raises SIGSEGV, as the kernel would on the fetch.
-      if (fetch_faulted_) return EngineExit::kFetchFault;
-      // A translator failure: the interpreter executes the instruction.
+      if (found.fetch_fault) return EngineExit::kFetchFault;
+      // A translator failure, or a TB that did not fit even in a buffer
+      // just flushed (other threads may have filled it again): the
+      // interpreter executes the instruction.
       riscv::InterpExit e = riscv::StepOne(env.cpu, guest_base);
       if (e != riscv::InterpExit::kInsnLimit) return static_cast<EngineExit>(e);
-      last = nullptr;
       continue;
     }
     JumpCacheEntry& jc = env.jump_cache[codegen::JumpCacheIndex(pc)];
     jc.guest_pc = pc;
     jc.host_code = reinterpret_cast<uint64_t>(tb->rx);
 
-    if (last != nullptr && options_.chain && last->valid && tb->valid &&
-        last->slot_target[last_slot] == nullptr) {
-      registry_->Link(last, last_slot, tb);
-      ++stats_->chain_links;
-    }
     if (options_.log_exec && options_.log != nullptr) {
       fprintf(options_.log, "Trace: [%016llx]\n", static_cast<unsigned long long>(pc));
     }
@@ -149,11 +326,10 @@ EngineExit JitEngine::Run(GuestEnv& env) {
     switch (kind) {
       case kTbExitSlot0:
       case kTbExitSlot1:
-        last = registry_->ByCodeStart(ret & ~kTbExitMask);
+        last_code = ret & ~kTbExitMask;
         last_slot = static_cast<int>(kind);
         break;
       case kTbExitNoChain: {
-        last = nullptr;
         uint32_t exception = env.pending_exception;
         if (exception != 0) {
           env.pending_exception = 0;
@@ -169,18 +345,49 @@ EngineExit JitEngine::Run(GuestEnv& env) {
 }
 
 void JitEngine::InvalidateGuestRange(uint64_t addr, uint64_t len) {
+  // May run in the SIGSEGV handler of a thread that was in generated code
+  // (a store to a code page): it holds no runtime lock (FaultFreeScope).
+  TbLock lock(*this);
   size_t dropped = registry_->InvalidateRange(addr, len);
   if (dropped == 0) return;
   stats_->tb_invalidations += dropped;
-  // Entries may point at dropped TBs; the cache is small, clear it all.
-  ClearJumpCache();
+  // ORDER: the generation before the requests (see RefreshJumpCache): a
+  // thread that sees its request cleared by its run loop then sees the
+  // new generation.
+  jump_cache_generation_.fetch_add(1, std::memory_order_seq_cst);
+  std::lock_guard<std::mutex> threads_lock(threads_mutex_);
+  for (const auto& t : threads_) __atomic_store_n(&t->env->exit_request, 1, __ATOMIC_SEQ_CST);
 }
 
 void JitEngine::RecoverAfterFault(GuestEnv& env, uintptr_t host_pc) {
+  JitThread& self = ThreadOf(env);
+  // Still running (the fault left Run by siglongjmp): no flush has
+  // happened, so host_pc still names its TB.
   if (std::optional<uint64_t> pc = GuestPcAtHostPc(host_pc)) env.cpu.pc = *pc;
+  StopRunning(self);
+}
+
+void JitEngine::BeforeFork() {
+  tb_mutex_.lock();
+  threads_mutex_.lock();
+}
+
+void JitEngine::AfterForkParent() {
+  threads_mutex_.unlock();
+  tb_mutex_.unlock();
 }
 
 void JitEngine::OnForkChild(GuestEnv& env) {
+  // This is the only thread now; the locks the parent took for the fork
+  // are released, and the other threads forgotten.
+  threads_mutex_.unlock();
+  tb_mutex_.unlock();
+  exclusive_pending_.store(false);
+  {
+    std::lock_guard<std::mutex> lock(threads_mutex_);
+    std::erase_if(threads_, [&](const std::unique_ptr<JitThread>& t) { return t->env != &env; });
+    for (const auto& t : threads_) t->running.store(false);
+  }
   codegen::CodeGenBufferOptions buffer_options;
   buffer_options.size = buffer_->size();
   absl::StatusOr<std::unique_ptr<codegen::CodeGenBuffer>> fresh =
@@ -190,16 +397,18 @@ void JitEngine::OnForkChild(GuestEnv& env) {
             std::string(fresh.status().message()).c_str());
     _exit(127);
   }
+  TbLock lock(*this);
   // ORDER: the registry refers to the old buffer; replace it first, then
   // let the old mapping go (unmapping it in the child leaves the parent's
   // untouched).
   registry_ = std::make_unique<TbRegistry>(**fresh);
   buffer_ = *std::move(fresh);
   env.epilogue = buffer_->epilogue_address();
-  ClearJumpCache();
+  ClearJumpCache(env);
 }
 
 std::optional<uint64_t> JitEngine::GuestPcAtHostPc(uintptr_t host_pc) const {
+  TbLock lock(*this);
   TranslationBlock* tb = registry_->ByHostPc(host_pc);
   if (tb == nullptr) return std::nullopt;
   // pc_map is ascending by host offset: the last entry at or before the

@@ -1,6 +1,7 @@
 // Counters of one guest run under the JIT: what `dbt run --stats-json`
 // writes and what the executor's SessionStats will report
-// (proto/common.proto GuestStats).
+// (proto/common.proto GuestStats). Process-wide: the JitEngine updates them
+// under its TB lock for all threads; read them once the guest has ended.
 #ifndef DBT_SERVICES_EXECUTOR_JIT_JIT_STATS_H_
 #define DBT_SERVICES_EXECUTOR_JIT_JIT_STATS_H_
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "services/executor/runtime/guest_layout.h"
 #include "common/codegen/jump_patch.h"
+#include "services/executor/runtime/guest_layout.h"
 
 namespace dbt::executor {
 

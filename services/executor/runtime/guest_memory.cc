@@ -80,6 +80,31 @@ absl::StatusOr<std::unique_ptr<GuestMemory>> GuestMemory::Create(uint64_t size) 
 GuestMemory::GuestMemory(uint8_t* base, uint64_t size)
     : base_(base), size_(size), mmap_top_(size) {}
 
+GuestMemory::MappingLock::MappingLock(const GuestMemory& memory) : memory_(memory) {
+  memory_.Lock();
+}
+
+GuestMemory::MappingLock::~MappingLock() { memory_.Unlock(); }
+
+void GuestMemory::Lock() const {
+  const pthread_t self = pthread_self();
+  // Only this thread stores its own id, so a relaxed read cannot see it
+  // unless this thread holds the lock.
+  if (owner_.load(std::memory_order_relaxed) == self) {
+    ++depth_;
+    return;
+  }
+  mutex_.lock();
+  owner_.store(self, std::memory_order_relaxed);
+  depth_ = 1;
+}
+
+void GuestMemory::Unlock() const {
+  if (--depth_ != 0) return;
+  owner_.store(0, std::memory_order_relaxed);
+  mutex_.unlock();
+}
+
 GuestMemory::~GuestMemory() {
   munmap(base_ - kGuardSize, size_ + 2 * kGuardSize);
   if (code_bits_ != nullptr) munmap(code_bits_, size_ / kGuestPageSize / 8);
@@ -118,6 +143,7 @@ std::optional<uint64_t> GuestMemory::PickAddress(uint64_t hint, uint64_t len) co
 
 int64_t GuestMemory::Mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t offset,
                           const std::string& name) {
+  MappingLock lock(*this);
   int type = flags & kMapTypeMask;
   if (type != kMapShared && type != kMapPrivate && type != kMapSharedValidate) return -EINVAL;
   if (type == kMapSharedValidate && (flags & ~kMapKnownFlags) != 0) return -EOPNOTSUPP;
@@ -189,6 +215,7 @@ int64_t GuestMemory::Mmap(uint64_t addr, uint64_t len, int prot, int flags, int 
 }
 
 int64_t GuestMemory::Munmap(uint64_t addr, uint64_t len) {
+  MappingLock lock(*this);
   if (!PageAligned(addr) || len == 0) return -EINVAL;
   uint64_t plen = PageUp(len);
   if (plen == 0 || !InRange(addr, plen)) return -EINVAL;
@@ -201,6 +228,7 @@ int64_t GuestMemory::Munmap(uint64_t addr, uint64_t len) {
 }
 
 int64_t GuestMemory::Mprotect(uint64_t addr, uint64_t len, int prot) {
+  MappingLock lock(*this);
   // PROT_GROWSDOWN/UP (0x01000000/0x02000000) are accepted and ignored: the
   // areas they would extend to are whole already.
   constexpr int kProtGrows = 0x03000000;
@@ -305,6 +333,7 @@ int64_t GuestMemory::GrowInPlace(const Vma& vma_in, uint64_t old_addr, uint64_t 
 
 int64_t GuestMemory::Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
                             uint64_t new_addr) {
+  MappingLock lock(*this);
   if (flags & ~(kMremapMayMove | kMremapFixed | kMremapDontUnmap)) return -EINVAL;
   if ((flags & kMremapFixed) && !(flags & kMremapMayMove)) return -EINVAL;
   // MREMAP_DONTUNMAP (Linux 5.7) is not emulated.
@@ -350,6 +379,7 @@ int64_t GuestMemory::Mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_le
 }
 
 int64_t GuestMemory::Madvise(uint64_t addr, uint64_t len, int advice) {
+  MappingLock lock(*this);
   // The advice values of asm-generic/mman-common.h, equal on x86-64.
   constexpr int kMadvNormal = 0, kMadvRandom = 1, kMadvSequential = 2, kMadvWillNeed = 3,
                 kMadvDontNeed = 4, kMadvFree = 8, kMadvRemove = 9, kMadvDontFork = 10,
@@ -407,9 +437,13 @@ int64_t GuestMemory::Madvise(uint64_t addr, uint64_t len, int advice) {
   return result;
 }
 
-void GuestMemory::InitBrk(uint64_t start) { brk_start_ = brk_ = PageUp(start); }
+void GuestMemory::InitBrk(uint64_t start) {
+  MappingLock lock(*this);
+  brk_start_ = brk_ = PageUp(start);
+}
 
 uint64_t GuestMemory::Brk(uint64_t new_brk) {
+  MappingLock lock(*this);
   if (new_brk < brk_start_ || new_brk > size_) return brk_;
   const uint64_t old_end = PageUp(brk_);
   const uint64_t new_end = PageUp(new_brk);
@@ -428,6 +462,7 @@ uint64_t GuestMemory::Brk(uint64_t new_brk) {
 }
 
 bool GuestMemory::CanRead(uint64_t addr, uint64_t len) const {
+  MappingLock lock(*this);
   if (len == 0) return true;
   if (!InRange(addr, len)) return false;
   // PROT_EXEC pages are readable on the host; the guest could read them too
@@ -436,18 +471,21 @@ bool GuestMemory::CanRead(uint64_t addr, uint64_t len) const {
 }
 
 bool GuestMemory::CanWrite(uint64_t addr, uint64_t len) const {
+  MappingLock lock(*this);
   if (len == 0) return true;
   if (!InRange(addr, len)) return false;
   return vmas_.Allows(addr, addr + len, PROT_WRITE);
 }
 
 bool GuestMemory::PrepareWrite(uint64_t addr, uint64_t len) {
+  MappingLock lock(*this);
   if (!CanWrite(addr, len)) return false;
   UnprotectCodePages(addr, len);
   return true;
 }
 
 void GuestMemory::UnprotectCodePages(uint64_t addr, uint64_t len) {
+  MappingLock lock(*this);
   if (len == 0 || !InRange(addr, len) || !HasCodePages(addr, len)) return;
   for (uint64_t p = PageDown(addr); p < addr + len; p += kGuestPageSize) {
     if (IsCodePage(p)) HandleCodeWriteFault(p);
@@ -455,18 +493,21 @@ void GuestMemory::UnprotectCodePages(uint64_t addr, uint64_t len) {
 }
 
 bool GuestMemory::CopyFromGuest(void* dst, uint64_t addr, uint64_t len) const {
+  MappingLock lock(*this);
   if (!CanRead(addr, len)) return false;
   if (len != 0) memcpy(dst, Host(addr), len);
   return true;
 }
 
 bool GuestMemory::CopyToGuest(uint64_t addr, const void* src, uint64_t len) {
+  MappingLock lock(*this);
   if (!PrepareWrite(addr, len)) return false;
   if (len != 0) memcpy(Host(addr), src, len);
   return true;
 }
 
 std::optional<std::string> GuestMemory::ReadString(uint64_t addr, size_t max_len) const {
+  MappingLock lock(*this);
   std::string out;
   uint64_t cur = addr;
   while (true) {
@@ -485,12 +526,29 @@ std::optional<std::string> GuestMemory::ReadString(uint64_t addr, size_t max_len
   }
 }
 
+std::string GuestMemory::DumpMaps() const {
+  MappingLock lock(*this);
+  return vmas_.Dump();
+}
+
+bool GuestMemory::IsMapped(uint64_t addr) const {
+  MappingLock lock(*this);
+  return vmas_.Find(addr) != nullptr;
+}
+
+bool GuestMemory::IsFullyMapped(uint64_t start, uint64_t end) const {
+  MappingLock lock(*this);
+  return vmas_.IsFullyMapped(start, end);
+}
+
 bool GuestMemory::IsExecutable(uint64_t addr) const {
+  MappingLock lock(*this);
   const Vma* v = vmas_.Find(addr);
   return v != nullptr && (v->prot & PROT_EXEC);
 }
 
 void GuestMemory::MarkCodePage(uint64_t page_addr) {
+  MappingLock lock(*this);
   page_addr = PageDown(page_addr);
   if (page_addr >= size_) return;
   if (code_bits_ == nullptr) {
@@ -530,7 +588,18 @@ void GuestMemory::ForgetCodePages(uint64_t addr, uint64_t len) {
   }
 }
 
+bool GuestMemory::HandleWriteFault(uint64_t guest_addr) {
+  MappingLock lock(*this);
+  if (HandleCodeWriteFault(guest_addr)) return true;
+  // A guest page with WRITE that is not a code page is writable on the
+  // host: the fault was on a code page that another thread's store (or a
+  // syscall) unprotected while this one waited for the lock. Retry.
+  const Vma* v = vmas_.Find(PageDown(guest_addr));
+  return v != nullptr && (v->prot & PROT_WRITE);
+}
+
 bool GuestMemory::HandleCodeWriteFault(uint64_t guest_addr) {
+  MappingLock lock(*this);
   uint64_t page_addr = PageDown(guest_addr);
   if (!IsCodePage(page_addr)) return false;
   const Vma* v = vmas_.Find(page_addr);

@@ -17,18 +17,27 @@
 //    computes host = guest_base + addr with no bounds check, as qemu does;
 //    addresses far outside remain the guest's own risk.
 //
-// Not thread-safe: one guest thread drives it (plus the fault handler, which
-// only reads the VMA map and touches the code-page bitmap).
+// Thread-safe: every public member that reads or changes the mappings takes
+// the mapping lock (MappingLock below), so the memory syscalls of several
+// guest threads, their checked copies and the translator's reads of guest
+// code are serialized, as Linux's mmap_lock serializes them. vmas() is the
+// exception: it is for single-threaded callers (loading, tests) or callers
+// holding a MappingLock.
 #ifndef DBT_SERVICES_EXECUTOR_RUNTIME_GUEST_MEMORY_H_
 #define DBT_SERVICES_EXECUTOR_RUNTIME_GUEST_MEMORY_H_
 
+#include <pthread.h>
+
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/executor/runtime/fault_free_scope.h"
 #include "services/executor/runtime/guest_layout.h"
 #include "services/executor/runtime/vma_map.h"
 
@@ -37,6 +46,25 @@ namespace dbt::executor {
 class GuestMemory {
  public:
   static constexpr uint64_t kGuardSize = uint64_t{4} << 30;
+
+  // Holds the mapping lock: the VMA map, the break, the code-page marks and
+  // the host mappings cannot change, so guest memory checked as mapped stays
+  // mapped. Re-entrant on one thread (Brk maps, Mremap unmaps, a copy may
+  // unprotect code pages). Lock order: this lock, then the JIT's TB lock
+  // (the invalidate hook runs with it held). Held code must not fault (it is
+  // a FaultFreeScope): guest stores never run under it. fork() is done with
+  // it held, so the child never inherits it in the middle of a change.
+  class MappingLock {
+   public:
+    explicit MappingLock(const GuestMemory& memory);
+    ~MappingLock();
+    MappingLock(const MappingLock&) = delete;
+    MappingLock& operator=(const MappingLock&) = delete;
+
+   private:
+    const GuestMemory& memory_;
+    FaultFreeScope no_faults_;
+  };
 
   // Reserves `size` bytes of host address space (kernel's choice of address).
   static absl::StatusOr<std::unique_ptr<GuestMemory>> Create(uint64_t size = kGuestSpaceSize);
@@ -94,8 +122,11 @@ class GuestMemory {
   std::optional<std::string> ReadString(uint64_t addr, size_t max_len = 4096) const;
 
   const VmaMap& vmas() const { return vmas_; }
-  std::string DumpMaps() const { return vmas_.Dump(); }
+  std::string DumpMaps() const;
   bool IsExecutable(uint64_t addr) const;
+  // Whether a mapping covers addr / every page of [start, end).
+  bool IsMapped(uint64_t addr) const;
+  bool IsFullyMapped(uint64_t start, uint64_t end) const;
 
   // --- Hooks for an execution engine that caches translations. ---
   // Called with a page-aligned guest range whose contents, mapping or
@@ -108,10 +139,16 @@ class GuestMemory {
   // faults and HandleCodeWriteFault can drop the translations first.
   void MarkCodePage(uint64_t page_addr);
   bool IsCodePage(uint64_t page_addr) const;
-  // From the host SIGSEGV handler, for a write fault at guest_addr: if the
-  // page is a code page the guest may write, unprotects it, calls the
-  // invalidate hook and returns true (retry the store); else false.
+  // For a write fault at guest_addr: if the page is a code page the guest
+  // may write, unprotects it, calls the invalidate hook and returns true
+  // (retry the store); else false.
   bool HandleCodeWriteFault(uint64_t guest_addr);
+  // What the host SIGSEGV handler calls for a fault at guest_addr: true when
+  // the access is to be retried: HandleCodeWriteFault's case, or a page the
+  // guest may write that another thread unprotected while this one waited
+  // for the mapping lock (two threads storing to one code page at once).
+  // False: a guest fault. Never called with the mapping lock held.
+  bool HandleWriteFault(uint64_t guest_addr);
 
  private:
   GuestMemory(uint8_t* base, uint64_t size);
@@ -128,6 +165,16 @@ class GuestMemory {
   int64_t MoveMapping(const Vma& vma, uint64_t old_addr, uint64_t old_len, uint64_t new_addr,
                       uint64_t new_len);
   int64_t GrowInPlace(const Vma& vma, uint64_t old_addr, uint64_t old_len, uint64_t new_len);
+
+  void Lock() const;
+  void Unlock() const;
+
+  // The mapping lock: a plain mutex made re-entrant by hand (a default
+  // pthread mutex, so the child of a fork may release the one its forking
+  // thread held).
+  mutable std::mutex mutex_;
+  mutable std::atomic<pthread_t> owner_{0};
+  mutable int depth_ = 0;
 
   uint8_t* const base_;
   const uint64_t size_;

@@ -6,8 +6,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -319,6 +321,14 @@ TEST_F(GuestMemoryTest, CodePagesAreWriteProtectedUntilWritten) {
   EXPECT_FALSE(mem_->IsCodePage(0x100000));
   *(volatile uint8_t*)mem_->Host(0x100010) = 1;
   EXPECT_FALSE(mem_->HandleCodeWriteFault(0x101000));  // Not a code page.
+  // A writable page that is not (or no longer) a code page: the store is
+  // retried (another thread unprotected it first); a page the guest may not
+  // write is a guest fault.
+  EXPECT_TRUE(mem_->HandleWriteFault(0x100010));
+  EXPECT_TRUE(mem_->HandleWriteFault(0x101000));
+  ASSERT_EQ(MapAnon(0x200000, kPage, PROT_READ, kFixed), 0x200000);
+  EXPECT_FALSE(mem_->HandleWriteFault(0x200000));
+  EXPECT_FALSE(mem_->HandleWriteFault(0x300000));  // Unmapped.
   // A syscall writing into a code page goes through PrepareWrite.
   mem_->MarkCodePage(0x101000);
   invalidated.clear();
@@ -337,6 +347,46 @@ TEST_F(GuestMemoryTest, CodePagesAreWriteProtectedUntilWritten) {
   ASSERT_EQ(mem_->Munmap(0x100000, 2 * kPage), 0);
   EXPECT_EQ(invalidated.size(), 2u);
   EXPECT_FALSE(mem_->IsCodePage(0x100000));
+}
+
+// Several guest threads' memory syscalls and checked copies at once: the
+// mapping lock keeps the VMA map and the host mappings in step (without it
+// the map's tree is corrupted, or a copy checked as mapped faults).
+TEST_F(GuestMemoryTest, ConcurrentMapsUnmapsAndCopiesStayConsistent) {
+  constexpr int kThreads = 4, kRounds = 300;
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      uint64_t value = t;
+      for (int i = 0; i < kRounds; ++i) {
+        int64_t a = MapAnon(0, (1 + i % 3) * kPage);
+        if (a < 0 || !mem_->CopyToGuest(a, &value, sizeof(value))) {
+          ++errors;
+          continue;
+        }
+        uint64_t back = 0;
+        if (!mem_->CopyFromGuest(&back, a, sizeof(back)) || back != value) ++errors;
+        if (mem_->Munmap(a, (1 + i % 3) * kPage) != 0) ++errors;
+      }
+    });
+  }
+  // Meanwhile: readers of the map, and a brk that grows and shrinks.
+  threads.emplace_back([&] {
+    mem_->InitBrk(0x10000000);
+    for (int i = 0; i < kRounds; ++i) {
+      mem_->DumpMaps();
+      mem_->Brk(0x10000000 + (i % 7) * kPage);
+      // Another thread may have just mapped or unmapped: either answer is
+      // fine, a crash is not.
+      (void)mem_->CanRead(0x10000000, 8);
+    }
+  });
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  // Everything the workers mapped is gone again; only the break remains.
+  mem_->Brk(0x10000000);
+  EXPECT_TRUE(mem_->vmas().areas().empty()) << mem_->DumpMaps();
 }
 
 }  // namespace

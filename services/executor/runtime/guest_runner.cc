@@ -9,14 +9,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "common/riscv/decoder.h"
 #include "common/riscv/interpreter.h"
 #include "services/executor/runtime/elf_loader.h"
+#include "services/executor/runtime/guest_threads.h"
 #include "services/executor/runtime/host_signals.h"
 #include "services/executor/runtime/initial_stack.h"
 #include "services/executor/runtime/interpreter_engine.h"
-#include "services/executor/runtime/signal_delivery.h"
-#include "services/executor/syscalls/syscall_table.h"
+#include "services/executor/runtime/run_loop.h"
 
 namespace dbt::executor {
 namespace {
@@ -50,87 +49,6 @@ void InitSignalState(SignalState& signals, bool inherit) {
     }
   }
   signals.SetBlocked(inherit ? HostSignals::InheritedMask() : 0);
-}
-
-// A fault in guest code becomes the guest's SIGSEGV/SIGBUS.
-void RaiseFault(GuestProcess& proc, const GuestFault& fault) {
-  GuestSiginfo info = {};
-  info.si_signo = fault.signo;
-  if (fault.signo == kGuestSigSegv) {
-    info.si_code = proc.memory.vmas().Find(fault.addr) != nullptr ? kSegvAccErr : kSegvMapErr;
-  } else {
-    info.si_code = fault.host_code > 0 ? fault.host_code : kBusAdrErr;
-  }
-  info.u.fault.addr = fault.addr;
-  proc.signals.Force(info);
-}
-
-void RaiseTrap(GuestProcess& proc, int sig, int code) {
-  GuestSiginfo info = {};
-  info.si_signo = sig;
-  info.si_code = code;
-  info.u.fault.addr = proc.cpu().pc;
-  proc.signals.Force(info);
-}
-
-// An AMO/LR/SC at cpu.pc had a misaligned address: SIGBUS (BUS_ADRALN) with
-// that address, as Linux delivers it (it does not emulate misaligned AMOs).
-void RaiseMisaligned(GuestProcess& proc) {
-  uint32_t bits = 0;
-  proc.memory.CopyFromGuest(&bits, proc.cpu().pc, 4);
-  const riscv::DecodedInsn insn = riscv::Decode(bits);
-  GuestSiginfo info = {};
-  info.si_signo = kGuestSigBus;
-  info.si_code = kBusAdrAln;
-  info.u.fault.addr = insn.rs1 == 0 ? 0 : proc.cpu().x[insn.rs1];
-  proc.signals.Force(info);
-}
-
-GuestExit RunLoop(GuestProcess& proc) {
-  GuestEnv& env = proc.env;
-  while (!proc.exit) {
-    // ORDER: clear the request before looking for signals, so one recorded
-    // after the look sets it again and is not left waiting.
-    __atomic_store_n(&env.exit_request, 0, __ATOMIC_RELEASE);
-    DeliverPendingSignals(proc);
-    if (proc.exit) break;
-    EngineExit exit = EngineExit::kInsnLimit;
-    std::optional<GuestFault> fault =
-        HostSignals::RunCatchingFaults([&] { exit = proc.engine->Run(env); });
-    if (fault) {
-      proc.engine->RecoverAfterFault(env, fault->host_pc);
-      RaiseFault(proc, *fault);
-      continue;
-    }
-    switch (exit) {
-      case EngineExit::kInsnLimit:
-        break;
-      case EngineExit::kEcall:
-        DoSyscall(proc);
-        // Linux drops LR reservations on every return to user mode.
-        env.cpu.reservation_addr = riscv::kNoReservation;
-        break;
-      case EngineExit::kEbreak:
-        RaiseTrap(proc, kGuestSigTrap, kTrapBrkpt);
-        break;
-      case EngineExit::kIllegal:
-        RaiseTrap(proc, kGuestSigIll, kIllIllOpc);
-        break;
-      case EngineExit::kFenceI:
-        proc.engine->InvalidateGuestRange(0, proc.memory.size());
-        break;
-      case EngineExit::kMisaligned:
-        RaiseMisaligned(proc);
-        break;
-      case EngineExit::kFetchFault: {
-        const uint64_t pc = proc.cpu().pc;
-        const uint64_t addr = proc.memory.IsExecutable(pc) ? PageUp(pc + 1) : pc;
-        RaiseFault(proc, GuestFault{kGuestSigSegv, 0, addr});
-        break;
-      }
-    }
-  }
-  return *proc.exit;
 }
 
 }  // namespace
@@ -171,7 +89,13 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   env->cpu.x[2] = stack->sp;
   env->cpu.reservation_addr = riscv::kNoReservation;
 
+  // The process's first thread (the leader) runs on this thread, the
+  // runner: it waits for the group to end before anything is torn down.
+  ThreadGroup group;
+  group.set_spawn(CloneGuestThread);
   GuestProcess proc(memory, *env, /*mirror_signals_to_host=*/true);
+  proc.group = &group;
+  proc.tid = gettid();
   proc.program = options.program;
   char* real = realpath(options.program.c_str(), nullptr);
   proc.exe_path = real != nullptr ? real : options.program;
@@ -186,9 +110,12 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   memory.set_invalidate_hook(
       [&engine](uint64_t addr, uint64_t len) { engine->InvalidateGuestRange(addr, len); });
 
-  HostSignals::Install(&memory, &env->exit_request);
+  proc.signal_record = HostSignals::Install(&memory, &env->exit_request);
   InitSignalState(proc.signals, options.inherit_signal_state);
-  GuestExit exit = RunLoop(proc);
+  group.Add(&proc);
+  RunThread(proc);
+  FinishThread(proc);
+  const GuestExit exit = group.WaitForEnd();
   HostSignals::Uninstall();
   memory.set_invalidate_hook(nullptr);
   if (options.log != nullptr) fflush(options.log);

@@ -11,8 +11,10 @@
 //
 // The guest's fds are this process's fds: its stdout is our fd 1, written
 // directly, so output is never buffered, lost or reordered by the runtime.
-// Signal dispositions and the signal mask are per process, so a process
-// runs one guest at a time, in the thread that calls RunGuest.
+// Signal dispositions are per process, so a process runs one guest at a
+// time. Its first thread runs in the thread that calls RunGuest; threads it
+// creates (clone with CLONE_THREAD) run on host threads of their own, and
+// RunGuest returns once all of them have ended.
 #ifndef DBT_SERVICES_EXECUTOR_RUNTIME_GUEST_RUNNER_H_
 #define DBT_SERVICES_EXECUTOR_RUNTIME_GUEST_RUNNER_H_
 

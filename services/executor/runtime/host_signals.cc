@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstddef>
+
+#include "services/executor/runtime/fault_free_scope.h"
 
 extern "C" {
 long dbt_safe_syscall(const volatile uint64_t* recorded, long nr, long a1, long a2, long a3,
@@ -19,14 +22,56 @@ extern char dbt_safe_syscall_end[];
 }
 
 namespace dbt::executor {
+namespace {}  // namespace
+
+// What host handlers record for one guest thread. ORDER: `recorded` and
+// `stop` are the first two words: dbt_safe_syscall checks both.
+struct ThreadSignalRecord {
+  std::atomic<uint64_t> recorded{0};  // SigBit of each recorded guest signal
+  std::atomic<uint64_t> stop{0};      // Non-zero once Stop() was called
+  std::atomic<uint32_t*> exit_request{nullptr};
+  GuestSiginfo info[kGuestNsig];
+};
+static_assert(offsetof(ThreadSignalRecord, stop) == 8);
+static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t));
+
 namespace {
 
-// State shared with the handlers. Plain globals: the handlers may only use
-// what is async-signal-safe, and there is one guest per process.
+// State shared with the handlers. Plain globals and thread-locals: the
+// handlers may only use what is async-signal-safe, and there is one guest
+// per process. The thread-locals are constant-initialized, and a guest
+// thread touches its record (BindThread) before any handler can run on it.
 GuestMemory* g_memory = nullptr;
-uint32_t* g_exit_request = nullptr;
-std::atomic<uint64_t> g_recorded{0};
-GuestSiginfo g_recorded_info[kGuestNsig];
+thread_local ThreadSignalRecord t_record;
+thread_local bool t_bound = false;
+// Signals that land on a host thread that is not a guest thread; drained
+// by whichever guest thread looks next.
+ThreadSignalRecord g_unbound_record;
+
+ThreadSignalRecord* CurrentRecord() { return t_bound ? &t_record : &g_unbound_record; }
+
+// The runtime's own SIGBUS (rt_tgsigqueueinfo, SI_QUEUE, from this process,
+// with one of these addresses as si_value) interrupts a guest thread's
+// blocking syscall: Stop and Post. The guest cannot send it: rt_sigqueueinfo
+// and rt_tgsigqueueinfo are not emulated.
+const char kStopCookie = 0;
+const char kInterruptCookie = 0;
+
+bool IsRuntimeInterrupt(const siginfo_t* si) {
+  return si->si_code == SI_QUEUE && si->si_pid == getpid() &&
+         (si->si_value.sival_ptr == &kStopCookie || si->si_value.sival_ptr == &kInterruptCookie);
+}
+
+void SendRuntimeInterrupt(pid_t tid, const char* cookie) {
+  siginfo_t si;
+  memset(&si, 0, sizeof(si));
+  si.si_signo = SIGBUS;
+  si.si_code = SI_QUEUE;
+  si.si_pid = getpid();
+  si.si_uid = getuid();
+  si.si_value.sival_ptr = const_cast<char*>(cookie);
+  syscall(SYS_rt_tgsigqueueinfo, getpid(), tid, SIGBUS, &si);
+}
 
 // Host dispositions as they were before we changed them, to restore.
 struct sigaction g_saved_action[NSIG];
@@ -54,16 +99,25 @@ void RewindIfInSafeSyscall(void* uc_void) {
   }
 }
 
+void RecordInto(ThreadSignalRecord* r, const GuestSiginfo& info) {
+  const int g = info.si_signo;
+  r->info[g - 1] = info;
+  r->recorded.fetch_or(SigBit(g), std::memory_order_release);
+  if (uint32_t* exit_request = r->exit_request.load(std::memory_order_acquire)) {
+    __atomic_store_n(exit_request, 1, __ATOMIC_SEQ_CST);
+  }
+}
+
 void Record(int host_sig, const siginfo_t* si) {
   int g = HostToGuestSignal(host_sig);
   if (g == 0) return;
   static_assert(sizeof(siginfo_t) == sizeof(GuestSiginfo));
   // x86-64 and riscv64 share the 64-bit generic siginfo layout; only the
   // number needs translating.
-  memcpy(&g_recorded_info[g - 1], si, sizeof(GuestSiginfo));
-  g_recorded_info[g - 1].si_signo = g;
-  g_recorded.fetch_or(SigBit(g), std::memory_order_release);
-  if (g_exit_request != nullptr) __atomic_store_n(g_exit_request, 1, __ATOMIC_RELEASE);
+  GuestSiginfo info;
+  memcpy(&info, si, sizeof(GuestSiginfo));
+  info.si_signo = g;
+  RecordInto(CurrentRecord(), info);
 }
 
 void RecordHandler(int host_sig, siginfo_t* si, void* uc) {
@@ -75,19 +129,37 @@ void RecordHandler(int host_sig, siginfo_t* si, void* uc) {
 
 void FaultHandler(int host_sig, siginfo_t* si, void* context) {
   int saved_errno = errno;
+  if (host_sig == SIGBUS && IsRuntimeInterrupt(si)) {
+    // Stop/Post: the syscall it interrupts returns EINTR, or one about to
+    // start is not entered.
+    RewindIfInSafeSyscall(context);
+    errno = saved_errno;
+    return;
+  }
   if (si->si_code <= 0) {  // Sent by a process (kill, tgkill, sigqueue).
     Record(host_sig, si);
     errno = saved_errno;
     return;
   }
-  if (t_fault_jmp != nullptr && g_memory != nullptr) {
+  // Inside a FaultFreeScope the fault is dbt's (it holds a runtime lock):
+  // neither handled nor unwound, see fault_free_scope.h.
+  if (g_memory != nullptr && !FaultFreeScope::Active()) {
     uint64_t guest =
         reinterpret_cast<uint64_t>(si->si_addr) - reinterpret_cast<uint64_t>(g_memory->base());
     // A store to a code page: drop its translations, then retry the store.
-    if (host_sig == SIGSEGV && guest < g_memory->size() && g_memory->HandleCodeWriteFault(guest)) {
+    // Generated code makes such stores, and so does the runtime (a signal
+    // frame written to a page another thread has just translated code
+    // from). HandleCodeWriteFault takes the mapping lock; this thread does
+    // not hold it (not in a FaultFreeScope), and the lock's holders never
+    // wait for a thread in generated code, so it is granted.
+    if (host_sig == SIGSEGV && guest < g_memory->size() && g_memory->HandleWriteFault(guest)) {
       errno = saved_errno;
       return;
     }
+  }
+  if (t_fault_jmp != nullptr && g_memory != nullptr && !FaultFreeScope::Active()) {
+    uint64_t guest =
+        reinterpret_cast<uint64_t>(si->si_addr) - reinterpret_cast<uint64_t>(g_memory->base());
     t_fault.signo = host_sig == SIGBUS ? kGuestSigBus : kGuestSigSegv;
     t_fault.host_code = si->si_code;
     // SI_KERNEL faults (non-canonical addresses) carry no address.
@@ -131,8 +203,8 @@ sigset_t HostSetOf(GuestSigset guest_set) {
 int64_t SafeSyscall(long nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
                     uint64_t a6) {
   static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t));
-  return dbt_safe_syscall(reinterpret_cast<const volatile uint64_t*>(&g_recorded), nr,
-                          static_cast<long>(a1), static_cast<long>(a2), static_cast<long>(a3),
+  return dbt_safe_syscall(reinterpret_cast<const volatile uint64_t*>(&CurrentRecord()->recorded),
+                          nr, static_cast<long>(a1), static_cast<long>(a2), static_cast<long>(a3),
                           static_cast<long>(a4), static_cast<long>(a5), static_cast<long>(a6));
 }
 
@@ -154,16 +226,17 @@ int HostToGuestSignal(int host_sig) {
   return 0;
 }
 
-void HostSignals::Install(GuestMemory* memory, uint32_t* exit_request) {
+ThreadSignalRecord* HostSignals::Install(GuestMemory* memory, uint32_t* exit_request) {
   g_memory = memory;
-  g_exit_request = exit_request;
-  g_recorded.store(0);
+  g_unbound_record.recorded.store(0);
+  ThreadSignalRecord* record = BindThread(exit_request);
   if (!g_installed) {
     sigprocmask(SIG_SETMASK, nullptr, &g_saved_mask);
     g_installed = true;
   }
   InstallFaultHandler(SIGSEGV);
   InstallFaultHandler(SIGBUS);
+  return record;
 }
 
 void HostSignals::Uninstall() {
@@ -177,7 +250,53 @@ void HostSignals::Uninstall() {
   sigprocmask(SIG_SETMASK, &g_saved_mask, nullptr);
   g_installed = false;
   g_memory = nullptr;
-  g_exit_request = nullptr;
+  t_record.exit_request.store(nullptr);
+  t_record.recorded.store(0);
+  t_bound = false;
+}
+
+ThreadSignalRecord* HostSignals::BindThread(uint32_t* exit_request) {
+  t_record.recorded.store(0);
+  t_record.stop.store(0);
+  t_record.exit_request.store(exit_request);
+  t_bound = true;
+  return &t_record;
+}
+
+void HostSignals::UnbindThread(bool resend) {
+  t_record.exit_request.store(nullptr);
+  t_bound = false;
+  const GuestSigset left = t_record.recorded.exchange(0, std::memory_order_acquire);
+  if (!resend) return;
+  for (int g = 1; g <= kGuestNsig; ++g) {
+    if (!(left & SigBit(g))) continue;
+    const int host = GuestToHostSignal(g);
+    // Sent to this thread (tkill/tgkill): it dies with the thread.
+    if (host == 0 || t_record.info[g - 1].si_code == SI_TKILL) continue;
+    siginfo_t si;
+    memcpy(&si, &t_record.info[g - 1], sizeof(si));
+    si.si_signo = host;
+    // The kernel lets only the group leader queue a non-negative si_code
+    // to its own process; other threads send a plain kill.
+    if (syscall(SYS_rt_sigqueueinfo, getpid(), host, &si) != 0) kill(getpid(), host);
+  }
+}
+
+void HostSignals::Stop(pid_t tid, ThreadSignalRecord* record) {
+  record->stop.store(1, std::memory_order_seq_cst);
+  if (uint32_t* exit_request = record->exit_request.load(std::memory_order_acquire)) {
+    __atomic_store_n(exit_request, 1, __ATOMIC_SEQ_CST);
+  }
+  SendRuntimeInterrupt(tid, &kStopCookie);
+}
+
+bool HostSignals::StopRequested() {
+  return t_bound && t_record.stop.load(std::memory_order_acquire) != 0;
+}
+
+void HostSignals::Post(pid_t tid, ThreadSignalRecord* record, const GuestSiginfo& info) {
+  RecordInto(record, info);
+  SendRuntimeInterrupt(tid, &kInterruptCookie);
 }
 
 GuestSigset HostSignals::InheritedMask() {
@@ -235,7 +354,7 @@ void HostSignals::WaitForSignal(GuestSigset guest_mask) {
   sigdelset(&all, SIGSEGV);
   sigdelset(&all, SIGBUS);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  if (!HasRecorded()) {
+  if (!HasRecorded() && !StopRequested()) {
     sigset_t wait_mask = HostSetOf(guest_mask);
     sigsuspend(&wait_mask);
   }
@@ -257,14 +376,21 @@ int64_t HostSignals::TimedWait(GuestSigset guest_set, const struct timespec* tim
 }
 
 GuestSigset HostSignals::Drain(GuestSiginfo* infos) {
-  GuestSigset got = g_recorded.exchange(0, std::memory_order_acquire);
-  for (int g = 1; g <= kGuestNsig; ++g) {
-    if (got & SigBit(g)) infos[g - 1] = g_recorded_info[g - 1];
+  GuestSigset got = 0;
+  for (ThreadSignalRecord* r : {&g_unbound_record, CurrentRecord()}) {
+    const GuestSigset some = r->recorded.exchange(0, std::memory_order_acquire);
+    for (int g = 1; g <= kGuestNsig; ++g) {
+      if (some & SigBit(g)) infos[g - 1] = r->info[g - 1];
+    }
+    got |= some;
   }
   return got;
 }
 
-bool HostSignals::HasRecorded() { return g_recorded.load(std::memory_order_acquire) != 0; }
+bool HostSignals::HasRecorded() {
+  return CurrentRecord()->recorded.load(std::memory_order_acquire) != 0 ||
+         g_unbound_record.recorded.load(std::memory_order_acquire) != 0;
+}
 
 std::optional<GuestFault> HostSignals::RunCatchingFaults(const std::function<void()>& fn) {
   sigjmp_buf jmp;

@@ -4,9 +4,11 @@
 //   long dbt_safe_syscall(const volatile uint64_t* recorded, long nr,
 //                         long a1, long a2, long a3, long a4, long a5, long a6);
 //
+// `recorded` points at two words of the calling thread's signal record:
+// the recorded signals, then the stop request (exit_group, fatal signal).
 // Returns the raw kernel result (-errno on failure), or -ERESTARTNOINTR
 // (-513, a kernel-internal value no syscall returns) without entering the
-// kernel when *recorded is non-zero: the runtime then delivers the signal
+// kernel when either word is non-zero: the runtime then delivers the signal
 // and executes the guest's ecall again, as if the signal had come just
 // before it. The host signal handlers
 // that set *recorded move an interrupted pc inside [start, end) back to
@@ -37,6 +39,8 @@ dbt_safe_syscall:
         movq    24(%rsp), %r9       // a6
 dbt_safe_syscall_start:
         cmpq    $0, (%rbp)
+        jne     1f
+        cmpq    $0, 8(%rbp)
         jne     1f
         syscall
 dbt_safe_syscall_end:

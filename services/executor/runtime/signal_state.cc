@@ -11,28 +11,34 @@ bool ValidSignal(int sig) { return sig >= 1 && sig <= kGuestNsig; }
 
 }  // namespace
 
+void SignalActions::Set(int sig, const GuestSigaction& action, bool mirror) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  actions_[sig - 1] = action;
+  if (mirror) HostSignals::MirrorDisposition(sig, action);
+}
+
 int64_t SignalState::SetAction(int sig, const GuestSigaction* act, GuestSigaction* old) {
   if (!ValidSignal(sig)) return -EINVAL;
   if (act != nullptr && (sig == kGuestSigKill || sig == kGuestSigStop)) return -EINVAL;
-  if (old != nullptr) *old = actions_[sig - 1];
+  if (old != nullptr) *old = actions_->Get(sig);
   if (act == nullptr) return 0;
   GuestSigaction a = *act;
   a.mask &= ~kUnblockable;
-  actions_[sig - 1] = a;
-  if (mirror_) HostSignals::MirrorDisposition(sig, a);
-  // POSIX: setting a pending signal's action to ignore discards it.
+  actions_->Set(sig, a, mirror_);
+  // POSIX: setting a pending signal's action to ignore discards it. (Only
+  // this thread's pending set: another thread's instance is discarded when
+  // it is dequeued, see DeliverPendingSignals.)
   if (IsIgnored(sig)) pending_ &= ~SigBit(sig);
   return 0;
 }
 
 void SignalState::ResetToDefault(int sig) {
   GuestSigaction dfl = {kGuestSigDfl, 0, 0};
-  actions_[sig - 1] = dfl;
-  if (mirror_) HostSignals::MirrorDisposition(sig, dfl);
+  actions_->Set(sig, dfl, mirror_);
 }
 
 bool SignalState::IsIgnored(int sig) const {
-  const GuestSigaction& a = actions_[sig - 1];
+  const GuestSigaction a = actions_->Get(sig);
   if (a.handler == kGuestSigIgn) return true;
   return a.handler == kGuestSigDfl && GuestDefaultAction(sig) == DefaultAction::kIgnore;
 }
@@ -128,7 +134,7 @@ void SignalState::Queue(const GuestSiginfo& info) {
 
 void SignalState::Force(const GuestSiginfo& info) {
   int sig = info.si_signo;
-  if ((blocked_ & SigBit(sig)) || actions_[sig - 1].handler == kGuestSigIgn) {
+  if ((blocked_ & SigBit(sig)) || actions_->Get(sig).handler == kGuestSigIgn) {
     ResetToDefault(sig);
     SetBlocked(blocked_ & ~SigBit(sig));
   }

@@ -1,24 +1,52 @@
-// The guest's signal state for its (one) thread: dispositions from
-// rt_sigaction, the blocked mask from rt_sigprocmask, the alternate stack,
-// and signals pending delivery. Mirrors dispositions and the mask onto the
-// host (see host_signals.h) unless constructed for a unit test.
+// The signal state of one guest thread: the blocked mask from
+// rt_sigprocmask, the alternate stack, signals pending delivery, and the
+// dispositions from rt_sigaction, which are the process's (SignalActions,
+// shared by the SignalStates of its threads). Mirrors dispositions and the
+// mask onto the host (see host_signals.h) unless constructed for a unit
+// test. Apart from the shared dispositions, only its own thread uses it.
 #ifndef DBT_SERVICES_EXECUTOR_RUNTIME_SIGNAL_STATE_H_
 #define DBT_SERVICES_EXECUTOR_RUNTIME_SIGNAL_STATE_H_
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 
 #include "services/executor/runtime/guest_signal_abi.h"
 
 namespace dbt::executor {
 
+// The dispositions of a process: one table for all its threads.
+class SignalActions {
+ public:
+  GuestSigaction Get(int sig) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return actions_[sig - 1];
+  }
+  // Sets the action of sig; with mirror, the host's too (under the same
+  // lock, so host and guest agree when two threads race).
+  void Set(int sig, const GuestSigaction& action, bool mirror);
+
+ private:
+  mutable std::mutex mutex_;
+  GuestSigaction actions_[kGuestNsig] = {};
+};
+
 class SignalState {
  public:
-  explicit SignalState(bool mirror_to_host) : mirror_(mirror_to_host) {}
+  explicit SignalState(bool mirror_to_host)
+      : mirror_(mirror_to_host), actions_(std::make_shared<SignalActions>()) {}
+  // A new thread's state (clone with CLONE_THREAD): the parent's
+  // dispositions (shared) and mask, no pending signal, no alternate stack.
+  // The mask reaches the host only when the new thread calls
+  // SetBlocked(blocked()) itself: a mask belongs to a host thread.
+  struct NewThread {};
+  SignalState(const SignalState& parent, NewThread)
+      : mirror_(parent.mirror_), actions_(parent.actions_), blocked_(parent.blocked_) {}
 
   // rt_sigaction's semantics; either pointer may be null. -errno on error.
   int64_t SetAction(int sig, const GuestSigaction* act, GuestSigaction* old);
-  const GuestSigaction& action(int sig) const { return actions_[sig - 1]; }
+  GuestSigaction action(int sig) const { return actions_->Get(sig); }
   // Resets a disposition to SIG_DFL (SA_RESETHAND, forced faults).
   void ResetToDefault(int sig);
   // True when a signal generated now would be discarded.
@@ -69,7 +97,7 @@ class SignalState {
   void PullHostSignals();
 
   const bool mirror_;
-  GuestSigaction actions_[kGuestNsig] = {};
+  std::shared_ptr<SignalActions> actions_;
   GuestSigset blocked_ = 0;
   std::optional<GuestSigset> saved_mask_;
   GuestStack altstack_ = {0, kGuestSsDisable, 0, 0};

@@ -1,7 +1,9 @@
-// futex: the guest word is a host word (guest_base + uaddr), so the host
-// futex implements it exactly: WAIT compares and sleeps (EAGAIN on a
-// mismatch), WAKE wakes host waiters (none while the guest has one thread),
-// timeouts and signal interruptions behave as the kernel's own.
+// futex: the guest word is a host word (guest_base + uaddr) and guest
+// threads are host threads of this process, so the host futex implements
+// it exactly, private flag included: WAIT compares and sleeps (EAGAIN on a
+// mismatch), WAKE wakes the host threads of the guest's waiters, REQUEUE,
+// CMP_REQUEUE and WAKE_OP work on both words, timeouts (same timespec
+// layout) and signal interruptions behave as the kernel's own.
 #include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -46,8 +48,8 @@ int64_t SysFutex(GuestProcess& proc, const SyscallArgs& args) {
                                 word2, static_cast<uint32_t>(args.a[5])));
     }
     default:
-      // PI futexes need the owner's host tid, which is the guest's too, but
-      // are left out until guest threads exist.
+      // PI futexes (the owner tid in the word is a host tid too, so they
+      // could pass through) are not emulated yet.
       return -ENOSYS;
   }
 }

@@ -38,7 +38,7 @@ int64_t SysMsync(GuestProcess& proc, const SyscallArgs& args) {
   if (!PageAligned(addr)) return -EINVAL;
   const uint64_t len = PageUp(args.a[1]);
   if (!proc.memory.InRange(addr, len)) return -ENOMEM;
-  if (!proc.memory.vmas().IsFullyMapped(addr, addr + len)) return -ENOMEM;
+  if (!proc.memory.IsFullyMapped(addr, addr + len)) return -ENOMEM;
   return HostResult(msync(proc.memory.Host(addr), len, static_cast<int>(args.a[2])));
 }
 

@@ -1,6 +1,5 @@
-// Process lifetime and identity: exit, ids, limits, prctl, fork-style
-// clone and wait4. One guest thread: clone with CLONE_VM (threads, vfork)
-// is not supported yet.
+// Process lifetime and identity: exit, ids, limits, prctl, clone (threads
+// on host threads, fork, vfork as fork) and wait4.
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -24,15 +23,62 @@ bool IsHostOnlyLimit(int resource) {
 }
 
 constexpr uint64_t kCloneVm = 0x100, kCloneFs = 0x200, kCloneFiles = 0x400, kCloneSighand = 0x800,
-                   kCloneVfork = 0x4000, kCloneThread = 0x10000, kCloneSettls = 0x80000,
-                   kCloneParentSettid = 0x100000, kCloneChildCleartid = 0x200000,
-                   kCloneChildSettid = 0x01000000, kCsignal = 0xff;
+                   kCloneVfork = 0x4000, kCloneThread = 0x10000, kCloneSysvsem = 0x40000,
+                   kCloneSettls = 0x80000, kCloneParentSettid = 0x100000,
+                   kCloneChildCleartid = 0x200000, kCloneDetached = 0x400000,
+                   kCloneChildSettid = 0x01000000, kCloneIo = 0x80000000, kCsignal = 0xff;
+
+// What a thread shares with its creator, as qemu requires for a thread
+// (glibc's pthread_create passes all of these): a host thread shares
+// exactly this with the others.
+constexpr uint64_t kCloneThreadFlags =
+    kCloneVm | kCloneFs | kCloneFiles | kCloneSighand | kCloneThread | kCloneSysvsem;
+constexpr uint64_t kCloneThreadOptional =
+    kCloneSettls | kCloneParentSettid | kCloneChildCleartid | kCloneChildSettid;
+constexpr uint64_t kCloneIgnored = kCloneDetached | kCloneIo;
+
+// clone(CLONE_THREAD): a new guest thread on a new host thread.
+int64_t CloneThread(GuestProcess& proc, const SyscallArgs& args) {
+  const uint64_t flags = args.a[0];
+  if (flags & ~(kCsignal | kCloneThreadFlags | kCloneThreadOptional | kCloneIgnored)) {
+    return -EINVAL;
+  }
+  if (proc.group == nullptr) return -ENOSYS;
+  const CloneThreadArgs clone = {flags, args.a[1], args.a[2], args.a[3], args.a[4]};
+  if ((flags & kCloneParentSettid) && !proc.memory.CanWrite(clone.parent_tid, 4)) return -EFAULT;
+  return proc.group->Spawn(proc, clone);
+}
+
+// The engine's and the group's locks, and the memory's mapping lock, held
+// across fork() so the child inherits none of them mid-change (another
+// guest thread may be in the middle of an mmap or a translation). ORDER:
+// mapping lock, engine, group (the global lock order).
+class ForkLocks {
+ public:
+  explicit ForkLocks(GuestProcess& proc) : proc_(proc), mapping_(proc.memory) {
+    if (proc_.engine != nullptr) proc_.engine->BeforeFork();
+    if (proc_.group != nullptr) proc_.group->BeforeFork();
+  }
+  void AfterParent() {
+    if (proc_.group != nullptr) proc_.group->AfterForkParent();
+    if (proc_.engine != nullptr) proc_.engine->AfterForkParent();
+  }
+  void AfterChild() {
+    if (proc_.group != nullptr) proc_.group->AfterForkChild(&proc_);
+    if (proc_.engine != nullptr) proc_.engine->OnForkChild(proc_.env);
+  }
+
+ private:
+  GuestProcess& proc_;
+  GuestMemory::MappingLock mapping_;  // Released last, in both processes.
+};
 
 }  // namespace
 
 int64_t SysExit(GuestProcess& proc, const SyscallArgs& args) {
-  // The only thread leaving ends the process.
+  // Only this thread ends; the process ends with its last thread.
   proc.exit = GuestExit{false, static_cast<int>(args.a[0] & 0xff)};
+  proc.thread_exit = true;
   return kSyscallNoResult;
 }
 
@@ -47,8 +93,8 @@ int64_t SysSetTidAddress(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysSetRobustList(GuestProcess& proc, const SyscallArgs& args) {
-  // The robust list matters when a thread dies holding a robust mutex;
-  // with one thread, recording it is all Linux would visibly do.
+  // Per thread. The list matters when a thread dies holding a robust
+  // mutex: Linux then marks it FUTEX_OWNER_DIED; that walk is not emulated.
   if (args.a[1] != 24) return -EINVAL;  // sizeof(struct robust_list_head)
   proc.robust_list_head = args.a[0];
   proc.robust_list_len = args.a[1];
@@ -56,9 +102,18 @@ int64_t SysSetRobustList(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysGetRobustList(GuestProcess& proc, const SyscallArgs& args) {
-  if (args.a[0] != 0 && static_cast<pid_t>(args.a[0]) != gettid()) return -ESRCH;
-  if (!WriteGuest(proc, args.a[1], proc.robust_list_head)) return -EFAULT;
-  if (!WriteGuest(proc, args.a[2], proc.robust_list_len)) return -EFAULT;
+  const pid_t tid = static_cast<pid_t>(args.a[0]);
+  uint64_t head = proc.robust_list_head, len = proc.robust_list_len;
+  if (tid != 0 && tid != gettid()) {
+    // Another thread of this process (another process's is not ours to see).
+    const bool found = proc.group != nullptr && proc.group->WithThread(tid, [&](GuestProcess& t) {
+      head = t.robust_list_head;
+      len = t.robust_list_len;
+    });
+    if (!found) return -ESRCH;
+  }
+  if (!WriteGuest(proc, args.a[1], head)) return -EFAULT;
+  if (!WriteGuest(proc, args.a[2], len)) return -EFAULT;
   return 0;
 }
 
@@ -210,11 +265,17 @@ int64_t SysPrctl(GuestProcess& proc, const SyscallArgs& args) {
 
 int64_t SysClone(GuestProcess& proc, const SyscallArgs& args) {
   // riscv64: clone(flags, newsp, parent_tid, tls, child_tid).
-  const uint64_t flags = args.a[0];
+  uint64_t flags = args.a[0];
   const uint64_t newsp = args.a[1], parent_tid = args.a[2], tls = args.a[3], child_tid = args.a[4];
-  if (flags & (kCloneVm | kCloneThread | kCloneSighand | kCloneVfork | kCloneFiles | kCloneFs)) {
-    // Threads and vfork share memory with the parent: not emulated yet.
-    return -ENOSYS;
+  if ((flags & kCloneThreadFlags) == kCloneThreadFlags) return CloneThread(proc, args);
+  // vfork (and posix_spawn's CLONE_VM|CLONE_VFORK) as a plain fork, as qemu
+  // does: the child gets a copy of the memory instead of a loan of it, which
+  // a child that only execs or exits cannot tell apart.
+  if (flags & kCloneVfork) flags &= ~(kCloneVfork | kCloneVm);
+  // Other sharing (a thread without its fds, memory without a thread) has no
+  // host-thread equivalent.
+  if (flags & (kCloneVm | kCloneThread | kCloneSighand | kCloneFiles | kCloneFs | kCloneSysvsem)) {
+    return -EINVAL;
   }
   const uint64_t known =
       kCsignal | kCloneSettls | kCloneParentSettid | kCloneChildCleartid | kCloneChildSettid;
@@ -224,14 +285,26 @@ int64_t SysClone(GuestProcess& proc, const SyscallArgs& args) {
   if (exit_signal != 0 && host_exit_signal == 0) return -EINVAL;
   if ((flags & kCloneParentSettid) && !proc.memory.CanWrite(parent_tid, 4)) return -EFAULT;
   fflush(nullptr);
-  pid_t pid = host_exit_signal == SIGCHLD
-                  ? fork()
-                  : static_cast<pid_t>(syscall(SYS_clone, host_exit_signal, 0, 0, 0, 0));
+  pid_t pid;
+  {
+    ForkLocks locks(proc);
+    pid = host_exit_signal == SIGCHLD
+              ? fork()
+              : static_cast<pid_t>(syscall(SYS_clone, host_exit_signal, 0, 0, 0, 0));
+    const int fork_errno = errno;
+    if (pid == 0) {
+      locks.AfterChild();
+    } else {
+      locks.AfterParent();
+    }
+    errno = fork_errno;
+  }
   if (pid < 0) return HostError();
   if (pid == 0) {
-    // The child: the same guest, in a copy of this whole process.
-    if (proc.engine != nullptr) proc.engine->OnForkChild(proc.env);
-    const int32_t tid = gettid();
+    // The child: the same guest, in a copy of this whole process, with this
+    // thread as its only thread.
+    proc.tid = gettid();
+    const int32_t tid = proc.tid;
     if (flags & kCloneChildSettid) WriteGuest(proc, child_tid, tid);
     if (flags & kCloneChildCleartid) proc.clear_child_tid = child_tid;
     if (flags & kCloneSettls) proc.cpu().x[4] = tls;

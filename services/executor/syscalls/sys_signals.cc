@@ -1,6 +1,8 @@
-// Signal syscalls. Signals the guest sends itself are queued inside the
-// runtime and delivered before its next instruction; signals for other
-// processes go through the host kernel.
+// Signal syscalls. Signals a guest thread sends itself are queued inside
+// the runtime and delivered before its next instruction; signals for other
+// threads of the process and for other processes go through the host
+// kernel (a guest thread is a host thread), except the guest-only signals
+// (no host twin), which are posted to the target thread's record.
 #include <errno.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -67,8 +69,10 @@ int64_t SysRtSigsuspend(GuestProcess& proc, const SyscallArgs& args) {
   mask &= ~kUnblockable;
   proc.signals.SuspendWithMask(mask);
   // Returns only once a signal is deliverable; the frame of its handler
-  // saves the mask from before the call.
-  while (!proc.signals.PeekDeliverable()) HostSignals::WaitForSignal(mask);
+  // saves the mask from before the call. (Or when the process ends.)
+  while (!proc.signals.PeekDeliverable() && !HostSignals::StopRequested()) {
+    HostSignals::WaitForSignal(mask);
+  }
   return -EINTR;
 }
 
@@ -106,13 +110,33 @@ int64_t SysKill(GuestProcess& proc, const SyscallArgs& args) {
   const pid_t pid = static_cast<pid_t>(args.a[0]);
   const int64_t sig = static_cast<int32_t>(args.a[1]);
   if (!ValidSignalOrZero(sig)) return -EINVAL;
-  if (pid == getpid()) {
-    if (sig != 0) proc.signals.Queue(SentInfo(static_cast<int>(sig), kSiUser));
-    return 0;
-  }
   int host = HostSignalFor(sig);
+  if (pid == getpid()) {
+    if (sig == 0) return 0;
+    // Linux may hand a process-directed signal to any thread that does not
+    // block it; this one if it does not. When it does and there are other
+    // threads, the host kernel picks one (or keeps it pending until one
+    // unblocks it).
+    const bool caller_blocks = (proc.signals.blocked() & SigBit(static_cast<int>(sig))) != 0;
+    if (!caller_blocks || host == 0 || proc.group == nullptr || proc.group->size() <= 1) {
+      proc.signals.Queue(SentInfo(static_cast<int>(sig), kSiUser));
+      return 0;
+    }
+    return HostResult(kill(pid, host));
+  }
   if (sig != 0 && host == 0) return -EINVAL;
   return HostResult(kill(pid, host));
+}
+
+// A guest-only signal (no host twin) for another thread of this process:
+// posted to its record. -ESRCH when tid is not one of ours.
+int64_t PostToThread(GuestProcess& proc, pid_t tid, int sig) {
+  if (proc.group == nullptr) return -ESRCH;
+  const GuestSiginfo info = SentInfo(sig, kSiTkill);
+  const bool found = proc.group->WithThread(tid, [&](GuestProcess& t) {
+    if (t.signal_record != nullptr) HostSignals::Post(t.tid, t.signal_record, info);
+  });
+  return found ? 0 : -ESRCH;
 }
 
 int64_t SysTkill(GuestProcess& proc, const SyscallArgs& args) {
@@ -124,7 +148,7 @@ int64_t SysTkill(GuestProcess& proc, const SyscallArgs& args) {
     return 0;
   }
   int host = HostSignalFor(sig);
-  if (sig != 0 && host == 0) return -EINVAL;
+  if (sig != 0 && host == 0) return PostToThread(proc, tid, static_cast<int>(sig));
   return HostResult(syscall(SYS_tkill, tid, host));
 }
 
@@ -139,7 +163,9 @@ int64_t SysTgkill(GuestProcess& proc, const SyscallArgs& args) {
     return 0;
   }
   int host = HostSignalFor(sig);
-  if (sig != 0 && host == 0) return -EINVAL;
+  if (sig != 0 && host == 0) {
+    return tgid == getpid() ? PostToThread(proc, tid, static_cast<int>(sig)) : -EINVAL;
+  }
   return HostResult(syscall(SYS_tgkill, tgid, tid, host));
 }
 
