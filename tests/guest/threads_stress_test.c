@@ -10,6 +10,8 @@
 //   signals: pthread_kill reaches the chosen thread; a signal sent to the process
 //     while every thread but one blocks it is handled by that one.
 //   abort_in_thread: abort() in a worker kills the whole process (SIGABRT).
+//   fork_in_thread: a worker forks; the child (whose only thread is that worker's
+//     copy) starts and joins a thread of its own and exits with 5.
 // Every printed value is exact whatever the interleaving.
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "guest_check.h"
@@ -247,6 +250,36 @@ static int AbortInThread(void) {
   return 1;
 }
 
+// --- fork_in_thread
+static void* ChildThread(void* arg) { return (void*)((long)arg * 2); }
+
+static void* Forker(void* arg) {
+  (void)arg;
+  fflush(stdout);
+  pid_t pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    pthread_t t;
+    void* ret;
+    CHECK(pthread_create(&t, NULL, ChildThread, (void*)21) == 0);
+    CHECK(pthread_join(t, &ret) == 0);
+    printf("child: its thread returned %ld\n", (long)ret);
+    fflush(stdout);
+    _exit(5);
+  }
+  int status = 0;
+  CHECK(waitpid(pid, &status, 0) == pid);
+  printf("parent thread: child exited %d with %d\n", WIFEXITED(status), WEXITSTATUS(status));
+  return NULL;
+}
+
+static int ForkInThread(void) {
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, Forker, NULL) == 0);
+  CHECK(pthread_join(t, NULL) == 0);
+  return GuestFinish();
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc > 1 ? argv[1] : "stress";
   if (strcmp(mode, "stress") == 0) return Stress();
@@ -254,6 +287,7 @@ int main(int argc, char** argv) {
   if (strcmp(mode, "exit_in_thread") == 0) return ExitInThread();
   if (strcmp(mode, "signals") == 0) return Signals();
   if (strcmp(mode, "abort_in_thread") == 0) return AbortInThread();
+  if (strcmp(mode, "fork_in_thread") == 0) return ForkInThread();
   fprintf(stderr, "unknown mode %s\n", mode);
   return 2;
 }

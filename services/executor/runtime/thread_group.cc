@@ -48,6 +48,7 @@ void ThreadGroup::RequestExit(const GuestExit& exit, const GuestProcess* from) {
   for (GuestProcess* t : threads_) {
     if (t != from) StopLocked(t);
   }
+  ended_.notify_all();  // The runner's wait starts stopping stragglers.
 }
 
 GuestExit ThreadGroup::group_exit() const {
