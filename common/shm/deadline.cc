@@ -1,0 +1,26 @@
+#include "common/shm/deadline.h"
+
+#include <algorithm>
+
+namespace dbt::shm {
+
+int64_t MonotonicNowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+Deadline Deadline::After(absl::Duration timeout) {
+  if (timeout == absl::InfiniteDuration()) return Never();
+  int64_t now = MonotonicNowNs();
+  int64_t delta = absl::ToInt64Nanoseconds(timeout);  // saturates
+  // Saturating add: a huge finite timeout is as good as never.
+  if (delta > 0 && now > kNever - delta) return Never();
+  return Deadline(std::max<int64_t>(0, now + delta));
+}
+
+timespec Deadline::ToTimespec() const {
+  return timespec{static_cast<time_t>(ns_ / 1'000'000'000), static_cast<long>(ns_ % 1'000'000'000)};
+}
+
+}  // namespace dbt::shm
