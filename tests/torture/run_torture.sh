@@ -22,8 +22,9 @@
 #   --qemu PATH      the reference (default /usr/bin/qemu-riscv64)
 #   --only REGEX     only tests whose name (e.g. "pr12345", "ieee/fp-cmp-1")
 #                    matches the extended regular expression
-#   --reuse          keep binaries already in DIR/bin (rerun with a new dbt
-#                    without recompiling)
+#   --reuse          keep binaries already in DIR/bin and their qemu results
+#                    (rerun with a new dbt or other --dbt-flags without
+#                    recompiling or rerunning qemu)
 #
 # For each test: compile with `riscv64-linux-gnu-gcc -static LEVEL -w ... -lm`
 # plus the options its dg- directives or .x file ask for; tests whose directives
@@ -164,8 +165,10 @@ TestName() {
   echo "${rel//\//.}"
 }
 
-RunUnder() {  # RunUnder KIND BIN: writes $OUT/KIND/NAME.{out,err}, echoes status
-  local kind=$1 bin=$2 dir status
+# RunUnder KIND BIN: runs BIN under qemu or dbt; writes $OUT/KIND/NAME.out, .err,
+# .status and .ms (wall time).
+RunUnder() {
+  local kind=$1 bin=$2 dir status start
   dir=$(mktemp -d "$OUT/tmp/$kind.XXXXXX")
   local -a cmd
   if [[ $kind == qemu ]]; then
@@ -174,13 +177,15 @@ RunUnder() {  # RunUnder KIND BIN: writes $OUT/KIND/NAME.{out,err}, echoes statu
     # shellcheck disable=SC2206  # DBT_FLAGS is a word list.
     cmd=("$DBT" run $DBT_FLAGS)
   fi
+  start=$(date +%s%N)
   (cd "$dir" && ulimit -c 0 &&
     exec env -i PATH=/usr/bin:/bin HOME=/ LANG=C \
       timeout -k 2 "$TIMEOUT" "${cmd[@]}" "$bin" \
       < /dev/null > "$OUT/$kind/$NAME.out" 2> "$OUT/$kind/$NAME.err")
   status=$?
+  echo $((($(date +%s%N) - start) / 1000000)) > "$OUT/$kind/$NAME.ms"
+  echo "$status" > "$OUT/$kind/$NAME.status"
   rm -rf "$dir"
-  echo "$status"
 }
 
 Worker() {
@@ -205,8 +210,9 @@ Worker() {
     echo "$NAME compile=skip" > "$OUT/results/$NAME"
     return 0
   fi
+  local reused=0
   if [[ $REUSE == 1 && -x $bin && $bin -nt $src ]]; then
-    :
+    reused=1
   else
     rm -f "$bin"
     {
@@ -219,14 +225,20 @@ Worker() {
       return 0
     fi
   fi
-  qs=$(RunUnder qemu "$bin")
-  ds=$(RunUnder dbt "$bin")
+  # The same binary under the same qemu gives the same result: keep it.
+  if ((!reused)) || [[ ! -f $OUT/qemu/$NAME.status || ! $OUT/qemu/$NAME.status -nt $bin ]]; then
+    RunUnder qemu "$bin"
+  fi
+  RunUnder dbt "$bin"
+  qs=$(< "$OUT/qemu/$NAME.status")
+  ds=$(< "$OUT/dbt/$NAME.status")
   same=yes
   [[ $qs == "$ds" ]] || same=no
   cmp -s "$OUT/qemu/$NAME.out" "$OUT/dbt/$NAME.out" || same=no
   cmp -s <(grep -v '^qemu:' "$OUT/qemu/$NAME.err") \
     <(grep -v '^dbt:' "$OUT/dbt/$NAME.err") || same=no
-  echo "$NAME compile=ok qemu=$qs dbt=$ds same=$same" > "$OUT/results/$NAME"
+  echo "$NAME compile=ok qemu=$qs dbt=$ds same=$same" \
+    "qemu_ms=$(< "$OUT/qemu/$NAME.ms") dbt_ms=$(< "$OUT/dbt/$NAME.ms")" > "$OUT/results/$NAME"
 }
 
 if [[ ${1:-} == --print-flags ]]; then  # debugging aid: SUITE=DIR ... --print-flags SRC
@@ -304,15 +316,16 @@ fi
 suite=$(cd "$suite" && pwd)
 
 mkdir -p "$out" && out=$(cd "$out" && pwd)
-rm -rf "$out"/{results,compile,qemu,dbt,tmp}
+rm -rf "$out"/{results,dbt,tmp}
+((reuse)) || rm -rf "$out"/{bin,compile,qemu}
 mkdir -p "$out"/{bin,results,compile,qemu,dbt,tmp}
-((reuse)) || rm -f "$out"/bin/*
 cp "$dbt" "$out/dbt-client" || exit 2
 {
   echo "suite: $suite"
   echo "level: $opt_flags"
   echo "dbt: $dbt (copied to $out/dbt-client), flags: ${dbt_flags:-none}"
-  echo "dbt commit: $(git -C "$repo" rev-parse --short HEAD 2> /dev/null)"
+  echo "dbt binary: sha256 $(sha256sum < "$dbt" | cut -c1-16)," \
+    "built $(date -u -r "$dbt" +%FT%TZ), tree at $(git -C "$repo" rev-parse --short HEAD 2> /dev/null)"
   echo "qemu: $qemu ($("$qemu" --version | head -1))"
   echo "gcc: $(riscv64-linux-gnu-gcc --version | head -1)"
   echo "date: $(date -u +%FT%TZ)"
@@ -374,6 +387,12 @@ identical=$(count 'same=yes')
         <(grep -v '^dbt:' "$out/dbt/$name.err") | sed 's/^/   stderr /'
     } | head -8
   done
+  echo
+  echo "== slowest under dbt relative to qemu (ms, dbt/qemu)"
+  grep 'compile=ok' <<< "$results" | awk '{
+      q = substr($6, 9); d = substr($7, 8)
+      printf "%.1f   %-28s qemu %6d dbt %6d  x%.1f\n", d / (q < 1 ? 1 : q), $1, q, d, d / (q < 1 ? 1 : q)
+    }' | sort -rn | head -10 | cut -d' ' -f2-
   echo
   echo "== fail under qemu too (same status under dbt: a test or oracle matter)"
   grep 'compile=ok' <<< "$results" | grep -v 'qemu=0 ' | grep 'same=yes' |
