@@ -10,9 +10,11 @@
 // result in RNE, as the exact path computes for rm == RNE. What differs
 // between the two is confined to NaN results (the host propagates payloads,
 // RISC-V returns the canonical NaN), infinities, and flags; hence:
-//   * only rm == RNE is accelerated (conversions to integer: RNE and RTZ);
-//   * every floating-point input is zero or normal (no NaN, inf, subnormal),
-//     so NV and DZ cannot arise and subnormal operands never reach the host;
+//   * only rm == RNE is accelerated (conversions to integer: RNE and RTZ;
+//     exact integer to float conversions: any rm);
+//   * every input of an arithmetic operation is zero or normal (no NaN, inf,
+//     subnormal), so NV and DZ cannot arise (conversions state their own
+//     domain: they need no NaN and no out-of-range value);
 //   * the result must be finite (so OF is not raised) and either larger in
 //     magnitude than the smallest normal, or a zero that is known exact. A
 //     rounded result r > min normal means the exact value is > min normal
@@ -66,20 +68,16 @@ extern HostFpu host_fpu;
 // Tests and benchmarks compare modes through the public functions.
 inline void SetHostFpuForTesting(HostFpu mode) { host_fpu = mode; }
 
-// The host type of a format and the thresholds of the fast path.
+// The host type of a format, and the binary64 residual threshold.
 template <class F>
 struct Host;
 template <>
 struct Host<F32> {
   using T = float;
-  static constexpr float kMinNormal = 0x1p-126f;
-  static constexpr float kMaxFinite = 0x1.fffffep127f;
 };
 template <>
 struct Host<F64> {
   using T = double;
-  static constexpr double kMinNormal = 0x1p-1022;
-  static constexpr double kMaxFinite = 0x1.fffffffffffffp1023;
   // The residual of a product x*y - RN(x*y) is a multiple of ulp(x)*ulp(y) =
   // 2^(ex+ey-104) (ex, ey: the operands' exponents). If that unit is at least
   // the smallest subnormal 2^-1074, a nonzero residual cannot round to zero
