@@ -118,8 +118,8 @@ TEST(FdPassingTest, PeerClosedIsUnavailable) {
 
 TEST(FdPassingTest, NothingBeforeTheTimeoutIsDeadlineExceeded) {
   SocketPair sockets;
-  EXPECT_TRUE(absl::IsDeadlineExceeded(
-      RecvFds(sockets.b.get(), 1, absl::Milliseconds(30)).status()));
+  EXPECT_TRUE(
+      absl::IsDeadlineExceeded(RecvFds(sockets.b.get(), 1, absl::Milliseconds(30)).status()));
 }
 
 TEST(FdPassingTest, AMessageWithoutFdsIsDataLoss) {

@@ -59,6 +59,8 @@ class SharedRegion {
   // payload lies inside it.
   static absl::StatusOr<SharedRegion> Attach(UniqueFd fd, uint32_t kind, uint32_t kind_version);
 
+  // Nothing mapped (also what a moved-from region is).
+  SharedRegion() = default;
   SharedRegion(SharedRegion&& other) noexcept;
   SharedRegion& operator=(SharedRegion&& other) noexcept;
   ~SharedRegion();
@@ -79,7 +81,6 @@ class SharedRegion {
   absl::StatusOr<absl::Span<uint8_t>> PayloadSpan(uint64_t offset, uint64_t size) const;
 
  private:
-  SharedRegion() = default;
   void Unmap();
 
   UniqueFd fd_;

@@ -174,9 +174,9 @@ UniqueFd MemfdWithHeader(unsigned int flags, int seals, uint64_t size) {
   UniqueFd fd(memfd_create("fake", MFD_CLOEXEC | flags));
   EXPECT_TRUE(fd.valid());
   EXPECT_EQ(ftruncate(fd.get(), static_cast<off_t>(size)), 0);
-  RegionHeader header{kRegionMagic, kRegionHeaderVersion, sizeof(RegionHeader), kKind,
-                      kKindVersion, size, kRegionPayloadOffset, size - kRegionPayloadOffset,
-                      0, 0};
+  RegionHeader header{
+      kRegionMagic, kRegionHeaderVersion, sizeof(RegionHeader),        kKind, kKindVersion,
+      size,         kRegionPayloadOffset, size - kRegionPayloadOffset, 0,     0};
   EXPECT_EQ(pwrite(fd.get(), &header, sizeof(header), 0), static_cast<ssize_t>(sizeof(header)));
   if (seals != 0) {
     EXPECT_EQ(fcntl(fd.get(), F_ADD_SEALS, seals), 0);
@@ -193,41 +193,49 @@ TEST(SharedRegionTest, AttachAcceptsAForeignMemfdSealedLikeOurs) {
 TEST(SharedRegionTest, AttachRejectsAnUnsealedMemfd) {
   // The other side could shrink it under our mapping: SIGBUS on access.
   UniqueFd fd = MemfdWithHeader(MFD_ALLOW_SEALING, 0, 8192);
-  EXPECT_TRUE(absl::IsInvalidArgument(
-      SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
 }
 
 TEST(SharedRegionTest, AttachRejectsAMemfdThatMayStillGrow) {
   UniqueFd fd = MemfdWithHeader(MFD_ALLOW_SEALING, F_SEAL_SHRINK, 8192);
-  EXPECT_TRUE(absl::IsInvalidArgument(
-      SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
 }
 
 TEST(SharedRegionTest, AttachRejectsAMemfdWithoutSealing) {
   UniqueFd fd = MemfdWithHeader(0, 0, 8192);  // F_GET_SEALS says F_SEAL_SEAL only
-  EXPECT_TRUE(absl::IsInvalidArgument(
-      SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
 }
 
 TEST(SharedRegionTest, AttachRejectsARegularFile) {
   FILE* f = tmpfile();
   ASSERT_NE(f, nullptr);
-  RegionHeader header{kRegionMagic, kRegionHeaderVersion, sizeof(RegionHeader), kKind,
-                      kKindVersion, 8192, kRegionPayloadOffset, 4096, 0, 0};
+  RegionHeader header{kRegionMagic,
+                      kRegionHeaderVersion,
+                      sizeof(RegionHeader),
+                      kKind,
+                      kKindVersion,
+                      8192,
+                      kRegionPayloadOffset,
+                      4096,
+                      0,
+                      0};
   ASSERT_EQ(pwrite(fileno(f), &header, sizeof(header), 0), static_cast<ssize_t>(sizeof(header)));
   ASSERT_EQ(ftruncate(fileno(f), 8192), 0);
   UniqueFd fd(dup(fileno(f)));
   fclose(f);
-  EXPECT_TRUE(absl::IsInvalidArgument(
-      SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
 }
 
 TEST(SharedRegionTest, AttachRejectsAPipeAndNoFd) {
   int p[2];
   ASSERT_EQ(pipe(p), 0);
   close(p[1]);
-  EXPECT_TRUE(absl::IsInvalidArgument(
-      SharedRegion::Attach(UniqueFd(p[0]), kKind, kKindVersion).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(SharedRegion::Attach(UniqueFd(p[0]), kKind, kKindVersion).status()));
   EXPECT_TRUE(
       absl::IsInvalidArgument(SharedRegion::Attach(UniqueFd(), kKind, kKindVersion).status()));
 }
@@ -236,8 +244,8 @@ TEST(SharedRegionTest, AttachRejectsAMemfdSmallerThanAHeaderPage) {
   UniqueFd fd(memfd_create("tiny", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   ASSERT_EQ(ftruncate(fd.get(), 100), 0);
   ASSERT_EQ(fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW), 0);
-  EXPECT_TRUE(absl::IsInvalidArgument(
-      SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(SharedRegion::Attach(std::move(fd), kKind, kKindVersion).status()));
 }
 
 TEST(SharedRegionTest, PayloadSpanChecksBounds) {

@@ -14,13 +14,13 @@
 
 namespace dbt::shm::testing {
 
-#define CHILD_CHECK(cond)                                                                   \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
+#define CHILD_CHECK(cond)                                                                    \
+  do {                                                                                       \
+    if (!(cond)) {                                                                           \
       fprintf(stderr, "child %d: check failed at %s:%d: %s\n", getpid(), __FILE__, __LINE__, \
-              #cond);                                                                       \
-      return 1;                                                                             \
-    }                                                                                       \
+              #cond);                                                                        \
+      return 1;                                                                              \
+    }                                                                                        \
   } while (0)
 
 // Forks; the child runs `body` and _exits with its result. Fork with no

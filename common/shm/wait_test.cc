@@ -22,8 +22,7 @@ TEST(SleepWhileEqualTest, DeadlineExceededWithoutPeer) {
   std::atomic<uint32_t> word{1};
   WaitOptions options;
   int64_t start = MonotonicNowNs();
-  absl::Status s =
-      SleepWhileEqual(word, 1, Deadline::After(absl::Milliseconds(60)), options);
+  absl::Status s = SleepWhileEqual(word, 1, Deadline::After(absl::Milliseconds(60)), options);
   EXPECT_TRUE(absl::IsDeadlineExceeded(s)) << s;
   EXPECT_GE(ElapsedMs(start), 60);
 }
@@ -35,8 +34,7 @@ TEST(SleepWhileEqualTest, DeadlineExceededWhileALivePeerIsSilent) {
   std::atomic<uint32_t> word{1};
   WaitOptions options{.peer = &*self, .peer_poll_interval = absl::Milliseconds(5)};
   int64_t start = MonotonicNowNs();
-  absl::Status s =
-      SleepWhileEqual(word, 1, Deadline::After(absl::Milliseconds(60)), options);
+  absl::Status s = SleepWhileEqual(word, 1, Deadline::After(absl::Milliseconds(60)), options);
   EXPECT_TRUE(absl::IsDeadlineExceeded(s)) << s;
   EXPECT_GE(ElapsedMs(start), 60);
 }
