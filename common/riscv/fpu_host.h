@@ -40,6 +40,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <optional>
 #include <type_traits>
 
 #include "common/riscv/cpu_state.h"
@@ -247,9 +248,7 @@ bool HostSqrt(typename F::Bits a, HostFpu mode, uint32_t* fflags, typename F::Bi
 // of a and c, done by the caller). Zero results go to the exact path (their
 // sign and UF rules are the subtle part).
 //
-// Binary64: the FMA instruction; NX must already be set, because the error
-// of an FMA is not one representable number (it takes two: ErrFma), and
-// computing it would cost as much as the exact path.
+// Binary64: the FMA instruction, and FMA3 for NX (MulAddIsInexact).
 //
 // Binary32, no FMA needed: p = x*y is exact in binary64, and TwoSum gives
 // s + e == p + z exactly (binary64 addition cannot overflow or lose the
@@ -259,6 +258,47 @@ bool HostSqrt(typename F::Bits a, HostFpu mode, uint32_t* fflags, typename F::Bi
 // odd last bit is rounding to odd at 53 bits, and RN to 24 bits of that
 // equals RN of the exact value (Boldo and Melquiond: 53 >= 24 + 2). The
 // exact value is then not a binary64 number, so it is inexact in binary32.
+// s + t == a + b exactly, s = RN(a + b) (Knuth's TwoSum: any order of
+// magnitudes, no overflow in the intermediates).
+struct TwoSumResult {
+  double s, t;
+};
+inline TwoSumResult TwoSum(double a, double b) {
+  const double s = a + b;
+  const double b_part = s - a;
+  const double a_part = s - b_part;
+  return {s, (a - a_part) + (b - b_part)};
+}
+
+// Whether x*y + z (x, y, z zero or normal) is not a binary64 number, or
+// nullopt if these operands are outside what the argument below covers. The
+// error of an FMA is not one number (it takes two, as in Boldo and Muller's
+// ErrFma); this decides only whether it is zero:
+//   p = RN(x*y), e = x*y - p, exactly, by FMA (p in [2^-968, 2^1021]: see
+//     kResidualMin; or p == 0 from a zero operand, e == 0);
+//   (s, t) = TwoSum(p, z), so x*y + z = s + t + e;
+//   (u, v) = TwoSum(t, e). If v != 0 the sum is inexact: v != 0 needs t != 0,
+//     so p + z is not exact, so p and -z are not within a factor 2 (Sterbenz)
+//     and |s| >= |p|/2, so |t + e| <= ulp(s)/2 + ulp(p)/2 <= 1.5 ulp(s). A
+//     representable R = s + t + e would then be within a factor 2 of s, so
+//     R - s = t + e would be representable (Sterbenz), and v would be 0.
+//   Otherwise x*y + z = s + u, inexact iff TwoSum(s, u) has an error.
+// |p|, |z| <= 2^1021 keeps every intermediate finite.
+inline std::optional<bool> MulAddIsInexact(double x, double y, double z) {
+  const double p = x * y;
+  const double magnitude_p = Abs(p);
+  if (p == 0 ? !(x == 0 || y == 0)
+             : !(magnitude_p >= Host<F64>::kResidualMin && magnitude_p <= 0x1p1021)) {
+    return std::nullopt;
+  }
+  if (!(Abs(z) <= 0x1p1021)) return std::nullopt;
+  const double e = FmaInstruction(x, y, -p);
+  const TwoSumResult st = TwoSum(p, z);
+  const TwoSumResult uv = TwoSum(st.t, e);
+  if (uv.t != 0) return true;
+  return TwoSum(st.s, uv.s).t != 0;
+}
+
 template <class F>
 bool HostMulAdd(typename F::Bits a, typename F::Bits b, typename F::Bits c, HostFpu mode,
                 uint32_t* fflags, typename F::Bits* out) {
@@ -287,9 +327,14 @@ bool HostMulAdd(typename F::Bits a, typename F::Bits b, typename F::Bits c, Host
     if (inexact) *fflags |= kFflagNX;
     *out = FromHost<F>(r);
   } else {
-    if (mode != HostFpu::kSseFma || !NxSet(fflags)) return false;
+    if (mode != HostFpu::kSseFma) return false;
     const double r = FmaInstruction(x, y, z);
     if (!IsSafeResult<F>(r)) return false;
+    if (!NxSet(fflags)) {
+      const std::optional<bool> inexact = MulAddIsInexact(x, y, z);
+      if (!inexact.has_value()) return false;
+      if (*inexact) *fflags |= kFflagNX;
+    }
     *out = FromHost<F>(r);
   }
   return true;

@@ -412,6 +412,48 @@ TEST_F(FpuHostTest, EveryOperationMatchesTheExactPath) {
   std::printf("compared %" PRIu64 " operand sets in %zu host modes\n", total, modes.size());
 }
 
+// fmadd.d where the NX decision of MulAddIsInexact meets its guards, each
+// worked out by hand; every host mode must agree with these values.
+TEST_F(FpuHostTest, FusedMultiplyAddNxAtTheGuards) {
+  struct Case {
+    uint64_t a, b, c, want;
+    uint32_t want_flags;
+  };
+  const Case cases[] = {
+      // 2^1000 * 2^24 - 2^1023: the product 2^1024 overflows on its own, the
+      // sum 2^1023 is exact.
+      {0x7e70000000000000, 0x4170000000000000, 0xffe0000000000000, 0x7fe0000000000000, 0},
+      // 2^1000(1 + 2^-52) * 2^24(1 + 2^-52) - 2^1023 = 2^1023(1 + 2^-50 +
+      // 2^-103): the 2^-103 is under half an ulp (2^-53), so 2^1023(1 +
+      // 2^-50), inexact.
+      {0x7e70000000000001, 0x4170000000000001, 0xffe0000000000000, 0x7fe0000000000004, kFflagNX},
+      // (1 + 2^-52) * 2^-1000(1 + 2^-52) + 2^-1000 = 2^-999(1 + 2^-52 +
+      // 2^-105): rounds to 2^-999(1 + 2^-52), inexact. The product's error
+      // 2^-1104 is below the smallest subnormal (p < 2^-968).
+      {0x3ff0000000000001, 0x0170000000000001, 0x0170000000000000, 0x0180000000000001, kFflagNX},
+      // 0 * 1.5 + 3 = 3: a zero product, exact.
+      {0x0000000000000000, 0x3ff8000000000000, 0x4008000000000000, 0x4008000000000000, 0},
+      // 2^-600 * 2^-600 + 1: the product underflows to zero on the host, but
+      // 1 + 2^-1200 is inexact: 1.
+      {0x1a70000000000000, 0x1a70000000000000, 0x3ff0000000000000, 0x3ff0000000000000, kFflagNX},
+      // (1 + 2^-52)^2 - (1 + 2^-51) = 2^-104 exactly: the product's error is
+      // the whole result.
+      {0x3ff0000000000001, 0x3ff0000000000001, 0xbff0000000000002, 0x3970000000000000, 0},
+  };
+  std::vector<HostFpu> modes = HostModes();
+  modes.push_back(HostFpu::kOff);
+  for (const HostFpu mode : modes) {
+    fpu::SetHostFpuForTesting(mode);
+    for (const Case& c : cases) {
+      uint32_t flags = 0;
+      EXPECT_EQ(FmaddD(c.a, c.b, c.c, kRmRNE, &flags), c.want)
+          << std::hex << c.a << " " << c.b << " " << c.c << " mode " << static_cast<int>(mode);
+      EXPECT_EQ(flags, c.want_flags)
+          << std::hex << c.a << " " << c.b << " " << c.c << " mode " << static_cast<int>(mode);
+    }
+  }
+}
+
 // The comparison above proves nothing if the fast path never runs, or only
 // ever finds results inexact: count, per hot arithmetic operation in RNE with
 // NX clear, how often the host path answers and with which NX, by calling the
@@ -503,6 +545,13 @@ TEST_F(FpuHostTest, FastPathAnswersOftenWithBothNxOutcomes) {
                    return fpu::HostSqrt<F32>(a & 0x7fffffff, mode, f, &r);
                  }),
          false},
+        {"HostMulAdd<F64>",
+         Measure(gen, D, 100000,
+                 [&](uint64_t a, uint64_t b, uint64_t c, uint32_t* f) {
+                   uint64_t r;
+                   return fpu::HostMulAdd<F64>(a, b, c, mode, f, &r);
+                 }),
+         true},
         {"HostMulAdd<F32>",
          Measure(gen, S, 100000,
                  [&](uint64_t a, uint64_t b, uint64_t c, uint32_t* f) {
