@@ -10,9 +10,11 @@
 #                    If it is missing, gcc-12-source is installed when needed
 #                    (apt-get, ~15 s, 80 MB) and the directory is extracted from
 #                    its tarball (~10 s).
-#   -O0 | -O2 | -O3 | -Os
+#   -O0 | -O1 | -O2 | -O3 | -Os | -Og
 #                    optimization level (default -O2); -O3 means
 #                    "-O3 -funroll-loops", as in GCC's torture options
+#   --cflags STR     more compiler options, e.g. "-mcmodel=medany" (use a
+#                    separate --out for each set)
 #   --jobs N         parallel workers (default 2)
 #   --out DIR        logs and binaries (default /tmp/torture-results/LEVEL)
 #   --timeout SECS   per run, under each emulator (default 10)
@@ -177,6 +179,8 @@ RunUnder() {
     # shellcheck disable=SC2206  # DBT_FLAGS is a word list.
     cmd=("$DBT" run $DBT_FLAGS)
   fi
+  # New files, never rewritten in place: DIR may be a hard-linked copy.
+  rm -f "$OUT/$kind/$NAME".{out,err,status,ms}
   start=$(date +%s%N)
   (cd "$dir" && ulimit -c 0 &&
     exec env -i PATH=/usr/bin:/bin HOME=/ LANG=C \
@@ -259,6 +263,7 @@ fi
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 level=-O2
+cflags=
 jobs=2
 out=
 timeout_secs=10
@@ -270,7 +275,8 @@ reuse=0
 suite=/tmp/torture/execute
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    -O0 | -O2 | -O3 | -Os) level=$1; shift ;;
+    -O0 | -O1 | -O2 | -O3 | -Os | -Og) level=$1; shift ;;
+    --cflags) cflags=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --timeout) timeout_secs=$2; shift 2 ;;
@@ -288,6 +294,7 @@ case "$level" in
   -O3) opt_flags="-O3 -funroll-loops" ;;
   *) opt_flags=$level ;;
 esac
+opt_flags+=${cflags:+ $cflags}
 [[ -n $out ]] || out=/tmp/torture-results/${level#-}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || usage
 
@@ -329,7 +336,7 @@ cp "$dbt" "$out/dbt-client" || exit 2
   echo "qemu: $qemu ($("$qemu" --version | head -1))"
   echo "gcc: $(riscv64-linux-gnu-gcc --version | head -1)"
   echo "date: $(date -u +%FT%TZ)"
-} > "$out/setup.txt"
+} > "$out/setup.txt.new" && mv "$out/setup.txt.new" "$out/setup.txt"
 
 list=$out/tests.txt
 {
@@ -407,7 +414,7 @@ identical=$(count 'same=yes')
   for f in $(grep 'compile=fail' <<< "$results" | awk '{print $1}' | sort); do
     echo "   $f: $(grep -m1 -E 'error|undefined' "$out/compile/$f.log" | cut -c1-150)"
   done
-} > "$summary"
+} > "$summary.new" && mv "$summary.new" "$summary"
 sed -n '/^tests:/,/^== fail under qemu/p' "$summary" | sed '$d'
 echo "full summary: $summary"
 [[ $compiled -eq $identical ]]
