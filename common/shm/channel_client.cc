@@ -24,10 +24,14 @@ absl::StatusOr<std::unique_ptr<ChannelClient>> ChannelClient::Create(
 absl::StatusOr<std::unique_ptr<ChannelClient>> ChannelClient::Open(SharedRegion region) {
   absl::StatusOr<std::unique_ptr<ChannelMemory>> memory = ChannelMemory::Open(std::move(region));
   if (!memory.ok()) return memory.status();
-  return std::unique_ptr<ChannelClient>(new ChannelClient(std::move(*memory)));
+  return Open(std::shared_ptr<ChannelMemory>(std::move(*memory)));
 }
 
-ChannelClient::ChannelClient(std::unique_ptr<ChannelMemory> memory) : memory_(std::move(memory)) {
+std::unique_ptr<ChannelClient> ChannelClient::Open(std::shared_ptr<ChannelMemory> memory) {
+  return std::unique_ptr<ChannelClient>(new ChannelClient(std::move(memory)));
+}
+
+ChannelClient::ChannelClient(std::shared_ptr<ChannelMemory> memory) : memory_(std::move(memory)) {
   uint32_t n = memory_->geometry().mailboxes;
   free_.reserve(n);
   // Handed out lowest first (popped from the back).
@@ -35,7 +39,7 @@ ChannelClient::ChannelClient(std::unique_ptr<ChannelMemory> memory) : memory_(st
 }
 
 absl::StatusOr<ChannelClient::Requester> ChannelClient::NewRequester() {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   if (free_.empty()) {
     // A quarantined mailbox is safe again once its late answer has landed:
     // the server answers each request once, so nothing else will arrive.
@@ -61,7 +65,7 @@ absl::StatusOr<ChannelClient::Requester> ChannelClient::NewRequester() {
 }
 
 void ChannelClient::ReleaseMailbox(uint32_t mailbox, bool in_flight) {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   (in_flight ? quarantined_ : free_).push_back(mailbox);
 }
 

@@ -20,11 +20,10 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "common/shm/channel_layout.h"
 #include "common/shm/wait.h"
@@ -40,6 +39,9 @@ class ChannelClient {
                                                                const ChannelGeometry& geometry);
   // Uses a channel region created elsewhere (validated).
   static absl::StatusOr<std::unique_ptr<ChannelClient>> Open(SharedRegion region);
+  // Uses a mapping this process already opened, e.g. shared with a
+  // ChannelServer in the same process (single-process mode, tests).
+  static std::unique_ptr<ChannelClient> Open(std::shared_ptr<ChannelMemory> memory);
 
   const ChannelGeometry& geometry() const { return memory_->geometry(); }
   const SharedRegion& region() const { return memory_->region(); }
@@ -49,15 +51,17 @@ class ChannelClient {
   absl::StatusOr<Requester> NewRequester();
 
  private:
-  explicit ChannelClient(std::unique_ptr<ChannelMemory> memory);
+  explicit ChannelClient(std::shared_ptr<ChannelMemory> memory);
   void ReleaseMailbox(uint32_t mailbox, bool in_flight);
 
-  std::unique_ptr<ChannelMemory> memory_;
+  std::shared_ptr<ChannelMemory> memory_;
   std::atomic<uint64_t> next_request_id_{1};
-  absl::Mutex mutex_;
-  std::vector<uint32_t> free_ ABSL_GUARDED_BY(mutex_);
+  // std::mutex rather than absl::Mutex: ThreadSanitizer sees pthread locks,
+  // not those of Debian's (uninstrumented) Abseil.
+  std::mutex mutex_;
+  std::vector<uint32_t> free_;  // guarded by mutex_
   // Mailboxes dropped with a request in flight: reused once answered.
-  std::vector<uint32_t> quarantined_ ABSL_GUARDED_BY(mutex_);
+  std::vector<uint32_t> quarantined_;  // guarded by mutex_
 };
 
 class ChannelClient::Requester {

@@ -20,7 +20,11 @@ absl::StatusOr<std::unique_ptr<ChannelServer>> ChannelServer::Create(
 absl::StatusOr<std::unique_ptr<ChannelServer>> ChannelServer::Open(SharedRegion region) {
   absl::StatusOr<std::unique_ptr<ChannelMemory>> memory = ChannelMemory::Open(std::move(region));
   if (!memory.ok()) return memory.status();
-  return std::unique_ptr<ChannelServer>(new ChannelServer(std::move(*memory)));
+  return Open(std::shared_ptr<ChannelMemory>(std::move(*memory)));
+}
+
+std::unique_ptr<ChannelServer> ChannelServer::Open(std::shared_ptr<ChannelMemory> memory) {
+  return std::unique_ptr<ChannelServer>(new ChannelServer(std::move(memory)));
 }
 
 absl::Status ChannelServer::Receive(ChannelRequest* request, const WaitOptions& options) {

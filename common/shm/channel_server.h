@@ -51,6 +51,9 @@ class ChannelServer {
                                                                const ChannelGeometry& geometry);
   // Uses a channel region created elsewhere (validated).
   static absl::StatusOr<std::unique_ptr<ChannelServer>> Open(SharedRegion region);
+  // Uses a mapping this process already opened, e.g. shared with a
+  // ChannelClient in the same process (single-process mode, tests).
+  static std::unique_ptr<ChannelServer> Open(std::shared_ptr<ChannelMemory> memory);
 
   const ChannelGeometry& geometry() const { return memory_->geometry(); }
   const SharedRegion& region() const { return memory_->region(); }
@@ -73,18 +76,19 @@ class ChannelServer {
   // message (truncated to max_response_bytes).
   absl::Status RespondError(const ChannelRequest& request, const absl::Status& error);
 
-  // Makes current and future Receive calls of this process return Cancelled.
+  // Makes current and future Receive calls on this mapping return
+  // Cancelled (and blocking calls of a client sharing the mapping).
   void Interrupt() { memory_->ring().Interrupt(); }
 
  private:
-  explicit ChannelServer(std::unique_ptr<ChannelMemory> memory) : memory_(std::move(memory)) {}
+  explicit ChannelServer(std::shared_ptr<ChannelMemory> memory) : memory_(std::move(memory)) {}
   absl::Status Parse(ChannelRequest* request);
   // Writes an answer into `mailbox` (< geometry().mailboxes) and wakes its
   // requester if it sleeps.
   void Answer(uint32_t mailbox, uint64_t request_id, absl::StatusCode code, size_t length,
               absl::FunctionRef<void(absl::Span<uint8_t>)> fill);
 
-  std::unique_ptr<ChannelMemory> memory_;
+  std::shared_ptr<ChannelMemory> memory_;
 };
 
 }  // namespace dbt::shm
