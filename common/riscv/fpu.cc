@@ -46,7 +46,8 @@ SignMagnitude ReadInteger(Int v) {
 
 // Each operation: the host fast path if it applies (it returns false when it
 // cannot prove its result and flags equal the exact path's), else the exact
-// path. Only RNE reaches the host (conversions to integer: RNE and RTZ).
+// path. Only RNE reaches the host, except conversions to integer (RNE and
+// RTZ) and integer-to-float conversions that are exact (any rm).
 template <class F>
 using Bits = typename F::Bits;
 
