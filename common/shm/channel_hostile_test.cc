@@ -177,6 +177,7 @@ TEST_F(MalformedRequestTest, ShorterThanItsHeader) {
   EXPECT_TRUE(absl::IsDataLoss(s)) << s;
   EXPECT_TRUE(MailboxesUntouched());
   EXPECT_TRUE(absl::IsInvalidArgument(server_->Respond(request_, Bytes("x"))));
+  EXPECT_TRUE(request_.payload().empty());
   ExpectAGoodRequestStillWorks();
 }
 
@@ -201,6 +202,7 @@ TEST_F(MalformedRequestTest, PayloadLengthLongerThanCarried) {
   PostHeader(5, 2, 50, 10);
   absl::Status s = server_->Receive(&request_, kShort);
   EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_TRUE(request_.payload().empty());  // its bytes are not handed out
   // Its mailbox is valid: the requester is told, so it does not wait.
   MailboxHeader* box = raw_.mailbox(2);
   EXPECT_EQ(box->state.load(), kMailboxAnswered);

@@ -32,14 +32,15 @@ absl::Status ChannelServer::Receive(ChannelRequest* request, const WaitOptions& 
   request->id_ = 0;
   request->mailbox_ = UINT32_MAX;
   absl::Status s = memory_->ring().Pop(&request->message_, options);
-  if (!s.ok()) return s;
-  return Parse(request);
+  if (s.ok()) s = Parse(request);
+  // A request that failed validation is not kept around to be misread.
+  if (!s.ok()) request->message_.clear();
+  return s;
 }
 
 absl::Status ChannelServer::Parse(ChannelRequest* request) {
   const std::vector<uint8_t>& message = request->message_;
   if (message.size() < sizeof(RequestHeader)) {
-    request->message_.clear();
     return absl::DataLossError(
         absl::StrCat("channel: request of ", message.size(), " bytes, shorter than its header"));
   }

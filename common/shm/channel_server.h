@@ -33,7 +33,9 @@ class ChannelRequest {
  public:
   uint64_t id() const { return id_; }
   uint32_t mailbox() const { return mailbox_; }
+  // Empty unless the last Receive returned OK.
   absl::Span<const uint8_t> payload() const {
+    if (message_.size() < sizeof(RequestHeader)) return {};
     return absl::Span<const uint8_t>(message_).subspan(sizeof(RequestHeader));
   }
 

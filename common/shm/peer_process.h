@@ -20,8 +20,10 @@ class PeerProcess {
   // trusted source). NotFound when no such process exists.
   static absl::StatusOr<PeerProcess> FromPid(pid_t pid);
   // Watches the process at the other end of a connected unix socket, as the
-  // kernel recorded it at connect()/socketpair() time (SO_PEERPIDFD, else
-  // SO_PEERCRED + pidfd_open). Not something the peer can lie about.
+  // kernel recorded it at connect() time (SO_PEERPIDFD, else SO_PEERCRED +
+  // pidfd_open). Not something the peer can lie about. For a socketpair()
+  // the record names the process that created the pair (on both ends), so
+  // after fork() use FromPid on the pid fork returned instead.
   static absl::StatusOr<PeerProcess> FromUnixSocket(int socket_fd);
 
   pid_t pid() const { return pid_; }
