@@ -221,6 +221,41 @@ TEST_P(ChannelThreadsTest, SpinningRequesterAndServer) {
   server.join();
 }
 
+// Back-to-back calls where the requester never spins: each call races the
+// requester going to sleep against the server's answer (and the server going
+// to sleep against the next request). A lost wake-up shows as a call running
+// into its deadline. Run with a sleeping server and with a spinning one,
+// which answers within ~100 ns, right when the requester prepares to sleep.
+void BackToBackCalls(Mapping mapping, absl::Duration server_spin) {
+  constexpr int kCalls = 100000;
+  Channel channel = MakeChannel({.mailboxes = 1}, mapping);
+  WaitOptions options{.timeout = absl::Seconds(2)};
+  std::thread server([&] {
+    WaitOptions server_options = options;
+    server_options.spin = server_spin;
+    absl::Status s = ServeEcho(*channel.server, server_options, kCalls);
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  absl::StatusOr<ChannelClient::Requester> requester = channel.client->NewRequester();
+  ASSERT_TRUE(requester.ok());
+  std::vector<uint8_t> payload{1, 2, 3}, answer;
+  for (int i = 0; i < kCalls; ++i) {
+    payload[0] = static_cast<uint8_t>(i);
+    absl::Status s = requester->Call(payload, &answer, options);
+    ASSERT_TRUE(s.ok()) << "call " << i << ": " << s;
+    ASSERT_EQ(answer, EchoAnswer(0, payload));
+  }
+  server.join();
+}
+
+TEST_P(ChannelThreadsTest, BackToBackCallsLoseNoWakeUp) {
+  BackToBackCalls(GetParam(), absl::ZeroDuration());
+}
+
+TEST_P(ChannelThreadsTest, BackToBackCallsToASpinningServerLoseNoWakeUp) {
+  BackToBackCalls(GetParam(), absl::Milliseconds(1));
+}
+
 INSTANTIATE_TEST_SUITE_P(Mappings, ChannelThreadsTest,
                          ::testing::Values(Mapping::kTwo, Mapping::kOne), MappingName);
 

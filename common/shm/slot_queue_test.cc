@@ -288,6 +288,41 @@ TEST(SlotQueueTest, ManyProducersManyConsumersExactlyOnce) {
   }
 }
 
+// Two threads bounce a token through two queues; this thread never spins:
+// every hand-off races it going to sleep against the other's wake-up. A lost
+// wake-up shows as a wait running into its (short) deadline. The other
+// thread either sleeps too or spins (then it answers within ~100 ns, right
+// when this one prepares to sleep).
+void PingPong(absl::Duration other_spin) {
+  constexpr int kRounds = 100000;
+  TestQueue ping = MakeQueue(2, 8), pong = MakeQueue(2, 8);
+  WaitOptions options{.timeout = absl::Seconds(2)};
+  std::thread other([&] {
+    WaitOptions other_options = options;
+    other_options.spin = other_spin;
+    std::vector<uint8_t> token;
+    for (int i = 0; i < kRounds; ++i) {
+      absl::Status s = ping.queue->Pop(&token, other_options);
+      if (s.ok()) s = pong.queue->Push(token, other_options);
+      if (!s.ok()) {
+        ADD_FAILURE() << "round " << i << ": " << s;
+        return;
+      }
+    }
+  });
+  std::vector<uint8_t> token{1};
+  for (int i = 0; i < kRounds; ++i) {
+    absl::Status s = ping.queue->Push(token, options);
+    if (s.ok()) s = pong.queue->Pop(&token, options);
+    ASSERT_TRUE(s.ok()) << "round " << i << ": " << s;
+  }
+  other.join();
+}
+
+TEST(SlotQueueTest, PingPongLosesNoWakeUp) { PingPong(absl::ZeroDuration()); }
+
+TEST(SlotQueueTest, PingPongWithASpinningPeerLosesNoWakeUp) { PingPong(absl::Milliseconds(1)); }
+
 TEST(SlotQueueTest, PopTimesOutOnAnEmptyQueue) {
   TestQueue q = MakeQueue(4, 8);
   std::vector<uint8_t> out;
