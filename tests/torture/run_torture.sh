@@ -7,9 +7,11 @@
 # Usage: tests/torture/run_torture.sh [options] [SUITE_DIR]
 #   SUITE_DIR        the extracted gcc.c-torture/execute directory (holds
 #                    execute.exp, ieee/, builtins/); default /tmp/torture/execute.
-#                    If it is missing, gcc-12-source is installed when needed
+#                    If it does not exist, gcc-12-source is installed when needed
 #                    (apt-get, ~15 s, 80 MB) and the directory is extracted from
-#                    its tarball (~10 s).
+#                    its tarball (~10 s). Another existing directory of dg tests
+#                    (e.g. gcc.dg/torture, extracted by hand) works too: its
+#                    *.c files marked "dg-do run" are the tests.
 #   -O0 | -O1 | -O2 | -O3 | -Os | -Og
 #                    optimization level (default -O2); -O3 means
 #                    "-O3 -funroll-loops", as in GCC's torture options
@@ -32,8 +34,8 @@
 # plus the options its dg- directives or .x file ask for; tests whose directives
 # need something this target or harness cannot give, and tests that fail to
 # compile, count as "skipped: compile" (reason in DIR/compile/NAME.log). Then run
-# the binary under both emulators with stdin from /dev/null, a fixed environment
-# and a fresh working directory each, and compare exit status, stdout and stderr
+# the binary under both emulators as ./prog with stdin from /dev/null, a fixed
+# environment and a fresh working directory each, and compare exit status, stdout and stderr
 # (stderr without the emulators' own "qemu:"/"dbt:" lines). Statuses are as a
 # shell reports them: 128+N for death by signal N, 124 for a timeout.
 #
@@ -98,7 +100,11 @@ ReadDirectives() {
     body=${line#*\{ dg-}
     case "$body" in
       do\ *)
-        [[ $body == do\ run* ]] || { skip_reason="dg-do ${body#do }"; return 1; } ;;
+        [[ $body == do\ run* ]] || { skip_reason="dg-do ${body#do }"; return 1; }
+        if [[ $body == *target* ]] && ! SelectorTrue "${body#*target}"; then
+          skip_reason="dg-do run for other targets"
+          return 1
+        fi ;;
       options\ * | additional-options\ *)
         body=${body#* }
         body=${body%\}*}  # drop the directive's closing brace
@@ -156,6 +162,16 @@ ReadDirectives() {
           flags=("${flags[@]:0:base_flag_count}" ${line//\"/}) ;;
       esac
     done < <(tr -d '\r' < "$x")
+    # torture_eval_before_compile { if {[string match {GLOB} "$option"]} { continue } }
+    # skips the option sets GLOB matches.
+    local glob
+    while IFS= read -r glob; do
+      # shellcheck disable=SC2053  # a glob on purpose.
+      if [[ " ${flags[*]} " == $glob ]]; then
+        skip_reason="$(basename "$x"): not with $glob"
+        return 1
+      fi
+    done < <(grep -o 'string match {[^}]*}' "$x" | sed 's/string match {\(.*\)}/\1/')
   fi
   return 0
 }
@@ -182,9 +198,13 @@ RunUnder() {
   # New files, never rewritten in place: DIR may be a hard-linked copy.
   rm -f "$OUT/$kind/$NAME".{out,err,status,ms}
   start=$(date +%s%N)
+  # The program runs as ./prog from a fresh directory: argv[0] and the stack
+  # layout do not depend on DIR (programs that print addresses stay comparable
+  # across --out directories).
+  ln -s "$bin" "$dir/prog"
   (cd "$dir" && ulimit -c 0 &&
     exec env -i PATH=/usr/bin:/bin HOME=/ LANG=C \
-      timeout -k 2 "$TIMEOUT" "${cmd[@]}" "$bin" \
+      timeout -k 2 "$TIMEOUT" "${cmd[@]}" ./prog \
       < /dev/null > "$OUT/$kind/$NAME.out" 2> "$OUT/$kind/$NAME.err")
   status=$?
   echo $((($(date +%s%N) - start) / 1000000)) > "$OUT/$kind/$NAME.ms"
@@ -245,10 +265,13 @@ Worker() {
     "qemu_ms=$(< "$OUT/qemu/$NAME.ms") dbt_ms=$(< "$OUT/dbt/$NAME.ms")" > "$OUT/results/$NAME"
 }
 
-if [[ ${1:-} == --print-flags ]]; then  # debugging aid: SUITE=DIR ... --print-flags SRC
+# Debugging aid: [OPT_FLAGS=-O2] run_torture.sh --print-flags SRC... prints the
+# options each test gets, or why it is skipped.
+if [[ ${1:-} == --print-flags ]]; then
   shift
   for src in "$@"; do
-    flags=() base_flag_count=0 skip_reason=
+    # shellcheck disable=SC2206
+    flags=(${OPT_FLAGS:-}) base_flag_count=0 skip_reason=
     if ReadDirectives "$src"; then echo "$src: ${flags[*]}"; else echo "$src: SKIP $skip_reason"; fi
   done
   exit 0
@@ -306,7 +329,7 @@ for tool in riscv64-linux-gnu-gcc "$qemu" "$dbt" timeout xargs; do
 done
 
 # Fetch the suite when it is not there yet.
-if [[ ! -f $suite/execute.exp ]]; then
+if [[ ! -d $suite ]]; then
   tarball=$(ls /usr/src/gcc-12/gcc-12*.tar.xz 2> /dev/null | head -1)
   if [[ -z $tarball ]]; then
     echo "run_torture.sh: installing gcc-12-source (~15 s)" >&2
@@ -339,11 +362,16 @@ cp "$dbt" "$out/dbt-client" || exit 2
 } > "$out/setup.txt.new" && mv "$out/setup.txt.new" "$out/setup.txt"
 
 list=$out/tests.txt
-{
-  ls "$suite"/*.c
-  ls "$suite"/ieee/*.c 2> /dev/null
-  ls "$suite"/builtins/*.c 2> /dev/null | grep -v -- '-lib\.c$'
-} > "$list.all"
+if [[ -f $suite/execute.exp ]]; then
+  {
+    ls "$suite"/*.c
+    ls "$suite"/ieee/*.c 2> /dev/null
+    ls "$suite"/builtins/*.c 2> /dev/null | grep -v -- '-lib\.c$'
+  } > "$list.all"
+else
+  # Elsewhere in GCC's testsuite the default is to compile only.
+  grep -l '{ *dg-do run' "$suite"/*.c > "$list.all"
+fi
 if [[ -n $only ]]; then
   while read -r src; do
     name=${src#"$suite"/}
@@ -359,7 +387,9 @@ export SUITE=$suite OUT=$out OPT_FLAGS=$opt_flags TIMEOUT=$timeout_secs \
   DBT=$out/dbt-client DBT_FLAGS=$dbt_flags QEMU=$qemu REUSE=$reuse
 start=$SECONDS
 echo "run_torture.sh: $(wc -l < "$list") tests at $opt_flags, $jobs jobs, logs in $out" >&2
-xargs -P "$jobs" -n 4 "$0" --worker < "$list"
+# The workers run a copy: editing this script mid-run changes nothing.
+cp "$0" "$out/run_torture.sh"
+xargs -P "$jobs" -n 4 "$out/run_torture.sh" --worker < "$list"
 rmdir "$out/tmp" 2> /dev/null
 
 # ---- summary ------------------------------------------------------------------
