@@ -31,6 +31,7 @@
 #                    recompiling or rerunning qemu)
 #
 # For each test: compile with `riscv64-linux-gnu-gcc -static LEVEL -w ... -lm`
+# (and -latomic: GCC 12 calls libatomic for 1- and 2-byte atomics on RISC-V)
 # plus the options its dg- directives or .x file ask for; tests whose directives
 # need something this target or harness cannot give, and tests that fail to
 # compile, count as "skipped: compile" (reason in DIR/compile/NAME.log). Then run
@@ -53,7 +54,13 @@ readonly kTriplet=riscv64-unknown-linux-gnu
 kTrueTargets=" int32plus int32 label_values trampolines alloca indirect_jumps"
 kTrueTargets+=" untyped_assembly return_address fileio unwrapped stdint_types mmap"
 kTrueTargets+=" double64plus c99_runtime longlong64 int128 signal fpic nonlocal_goto"
-kTrueTargets+=" lp64 large_double ptr32plus size32plus "
+kTrueTargets+=" lp64 large_double ptr32plus size32plus inf scheduling mempcpy fenv"
+kTrueTargets+=" fenv_exceptions float32 float64 float32x float64x float128"
+kTrueTargets+=" float32_runtime float64_runtime float32x_runtime float64x_runtime"
+kTrueTargets+=" float128_runtime sync_char_short sync_int_long sync_long_long"
+kTrueTargets+=" sync_long_long_runtime store_merge exceptions inff non_bionic"
+kTrueTargets+=" issignaling fstack_protector static pie weak_undefined ptr_eq_long"
+kTrueTargets+=" hard_float ucn global_constructor "
 readonly kTrueTargets
 
 usage() {
@@ -63,36 +70,54 @@ usage() {
 
 # ---- one test (run by the xargs workers: run_torture.sh --worker SRC) --------
 
-# Is the dg- target selector $1 (braces allowed) true for this target? Handles
-# what the suite uses: triplet globs, effective-target keywords, "!" and "&&".
+# Is the dg- target selector at the start of $1 true for this target? $1 may go
+# on after the selector ("{ target x } } */"). A selector is a triplet glob, an
+# effective-target keyword, or a braced list of them (any one true) combined
+# with "!", "&&" and "||".
 SelectorTrue() {
-  local - sel=$1 negate=0 all=0 token value result
+  local - text=$1 token expr= depth=0 prev=op
   set -f  # selectors hold globs (*-*-*) that must not match file names
-  sel=${sel//[\{\}\"]/ }
-  sel=$(echo $sel)  # squeeze blanks
-  if [[ $sel == target\ * ]]; then sel=${sel#target }; fi
-  if [[ $sel == '!'* ]]; then
-    negate=1
-    sel=${sel#!}
-  fi
-  [[ $sel == *'&&'* ]] && all=1
-  result=$all
-  for token in $sel; do
-    [[ $token == '&&' || $token == '||' ]] && continue
-    if [[ $token == *-* ]]; then  # a triplet glob; keywords have no "-"
-      # shellcheck disable=SC2053  # the token is a glob on purpose.
-      [[ $kTriplet == $token ]] && value=1 || value=0
-    else
-      [[ $kTrueTargets == *" $token "* ]] && value=1 || value=0
-    fi
-    if ((all)); then ((value)) || result=0; else ((value)) && result=1; fi
+  text=${text//\"/ }
+  text=${text//\{/ \{ }
+  text=${text//\}/ \} }
+  for token in $text; do
+    [[ $token == target ]] && continue
+    case "$token" in
+      '{')
+        [[ $prev == val ]] && expr+='||'
+        expr+='('
+        depth=$((depth + 1))
+        prev=op ;;
+      '}')
+        ((depth == 0)) && break
+        expr+=')'
+        depth=$((depth - 1))
+        prev=val ;;
+      '!')
+        [[ $prev == val ]] && expr+='||'
+        expr+='!'
+        prev=op ;;
+      '&&' | '||')
+        expr+=$token
+        prev=op ;;
+      *)
+        [[ $prev == val ]] && expr+='||'
+        if [[ $token == *-* ]]; then  # a triplet glob; keywords have no "-"
+          # shellcheck disable=SC2053  # the token is a glob on purpose.
+          [[ $kTriplet == $token ]] && expr+=1 || expr+=0
+        else
+          [[ $kTrueTargets == *" $token "* ]] && expr+=1 || expr+=0
+        fi
+        prev=val ;;
+    esac
+    # The selector is one operand, possibly negated: stop after it.
+    ((depth == 0)) && [[ $prev == val ]] && break
   done
-  ((negate)) && result=$((1 - result))
-  ((result))
+  [[ -n $expr ]] && (($expr))
 }
 
-# Adds to `flags` (the caller's array) what SRC's dg- directives and .x file ask
-# for, or sets `skip_reason` and returns 1.
+# Adds to `flags` and `srcs` (the caller's arrays) what SRC's dg- directives and
+# .x file ask for, or sets `skip_reason` and returns 1.
 ReadDirectives() {
   local - src=$1 line body opts sel x
   set -f  # option words and selectors are not file globs
@@ -116,6 +141,10 @@ ReadDirectives() {
         opts=${body//[\{\}\"]/ }
         # shellcheck disable=SC2206  # option words.
         flags+=($opts) ;;
+      additional-sources\ *)
+        opts=${body#additional-sources }
+        opts=${opts%\}*}
+        for x in ${opts//[\{\}\"]/ }; do srcs+=("$(dirname "$src")/$x"); done ;;
       require-effective-target\ *)
         x=$(echo "${body#require-effective-target }" | sed 's/[{}*/]//g')
         for x in $x; do
@@ -202,10 +231,11 @@ RunUnder() {
   # layout do not depend on DIR (programs that print addresses stay comparable
   # across --out directories).
   ln -s "$bin" "$dir/prog"
-  (cd "$dir" && ulimit -c 0 &&
+  # (The braces keep bash's "Aborted" job notices out of the terminal.)
+  { (cd "$dir" && ulimit -c 0 &&
     exec env -i PATH=/usr/bin:/bin HOME=/ LANG=C \
       timeout -k 2 "$TIMEOUT" "${cmd[@]}" ./prog \
-      < /dev/null > "$OUT/$kind/$NAME.out" 2> "$OUT/$kind/$NAME.err")
+      < /dev/null > "$OUT/$kind/$NAME.out" 2> "$OUT/$kind/$NAME.err"); } 2> /dev/null
   status=$?
   echo $((($(date +%s%N) - start) / 1000000)) > "$OUT/$kind/$NAME.ms"
   echo "$status" > "$OUT/$kind/$NAME.status"
@@ -240,9 +270,9 @@ Worker() {
   else
     rm -f "$bin"
     {
-      echo "riscv64-linux-gnu-gcc -static ${flags[*]} ${srcs[*]} -lm -o $bin"
+      echo "riscv64-linux-gnu-gcc -static ${flags[*]} ${srcs[*]} -lm -latomic -o $bin"
       timeout 300 riscv64-linux-gnu-gcc -static "${flags[@]}" -I"$(dirname "$src")" \
-        "${srcs[@]}" -lm -o "$bin" 2>&1
+        "${srcs[@]}" -lm -latomic -o "$bin" 2>&1
     } > "$log"
     if [[ ! -x $bin ]]; then
       echo "$NAME compile=fail" > "$OUT/results/$NAME"
@@ -262,7 +292,8 @@ Worker() {
   cmp -s <(grep -v '^qemu:' "$OUT/qemu/$NAME.err") \
     <(grep -v '^dbt:' "$OUT/dbt/$NAME.err") || same=no
   echo "$NAME compile=ok qemu=$qs dbt=$ds same=$same" \
-    "qemu_ms=$(< "$OUT/qemu/$NAME.ms") dbt_ms=$(< "$OUT/dbt/$NAME.ms")" > "$OUT/results/$NAME"
+    "qemu_ms=$(< "$OUT/qemu/$NAME.ms") dbt_ms=$(< "$OUT/dbt/$NAME.ms")" \
+    "$(grep -q '{ *dg-shouldfail' "$src" && echo shouldfail)" > "$OUT/results/$NAME"
 }
 
 # Debugging aid: [OPT_FLAGS=-O2] run_torture.sh --print-flags SRC... prints the
@@ -271,8 +302,8 @@ if [[ ${1:-} == --print-flags ]]; then
   shift
   for src in "$@"; do
     # shellcheck disable=SC2206
-    flags=(${OPT_FLAGS:-}) base_flag_count=0 skip_reason=
-    if ReadDirectives "$src"; then echo "$src: ${flags[*]}"; else echo "$src: SKIP $skip_reason"; fi
+    flags=(${OPT_FLAGS:-}) srcs=("$src") base_flag_count=0 skip_reason=
+    if ReadDirectives "$src"; then echo "$src: ${flags[*]}${srcs[1]:+ ${srcs[*]:1}}"; else echo "$src: SKIP $skip_reason"; fi
   done
   exit 0
 fi
@@ -433,7 +464,7 @@ identical=$(count 'same=yes')
   echo
   echo "== fail under qemu too (same status under dbt: a test or oracle matter)"
   grep 'compile=ok' <<< "$results" | grep -v 'qemu=0 ' | grep 'same=yes' |
-    sort | awk '{print "   " $1 " " $3}'
+    sort | awk '{print "   " $1 " " $3 ($8 == "shouldfail" ? " (dg-shouldfail: expected)" : "")}'
   echo
   echo "== skipped by directives"
   for f in $(grep 'compile=skip' <<< "$results" | awk '{print $1}' | sort); do
