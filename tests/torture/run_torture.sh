@@ -60,7 +60,8 @@ kTrueTargets+=" float32_runtime float64_runtime float32x_runtime float64x_runtim
 kTrueTargets+=" float128_runtime sync_char_short sync_int_long sync_long_long"
 kTrueTargets+=" sync_long_long_runtime store_merge exceptions inff non_bionic"
 kTrueTargets+=" issignaling fstack_protector static pie weak_undefined ptr_eq_long"
-kTrueTargets+=" hard_float ucn global_constructor "
+kTrueTargets+=" hard_float ucn global_constructor double64 pie_enabled init_priority"
+kTrueTargets+=" sync_int_long_stack pcc_bitfield_type_matters "
 readonly kTrueTargets
 
 usage() {
@@ -70,12 +71,14 @@ usage() {
 
 # ---- one test (run by the xargs workers: run_torture.sh --worker SRC) --------
 
-# Is the dg- target selector at the start of $1 true for this target? $1 may go
-# on after the selector ("{ target x } } */"). A selector is a triplet glob, an
-# effective-target keyword, or a braced list of them (any one true) combined
-# with "!", "&&" and "||".
+# Is the dg- target selector in $1 true for this target? A selector is a
+# triplet glob, an effective-target keyword, or a braced list of them (any one
+# true) combined with "!", "&&" and "||". By default $1 is what follows the word
+# "target" in "{ target SELECTOR }" and the selector ends at the unmatched "}";
+# with a second argument "one", $1 starts with the selector, one word or one
+# braced list, and text after it is ignored (dg-skip-if's form).
 SelectorTrue() {
-  local - text=$1 token expr= depth=0 prev=op
+  local - text=$1 one=${2:-} token expr= depth=0 prev=op
   set -f  # selectors hold globs (*-*-*) that must not match file names
   text=${text//\"/ }
   text=${text//\{/ \{ }
@@ -110,10 +113,16 @@ SelectorTrue() {
         fi
         prev=val ;;
     esac
-    # The selector is one operand, possibly negated: stop after it.
-    ((depth == 0)) && [[ $prev == val ]] && break
+    [[ -n $one ]] && ((depth == 0)) && [[ $prev == val ]] && break
   done
-  [[ -n $expr ]] && (($expr))
+  # A directive continued on the next line may leave an operator dangling (the
+  # selector is then taken as false) or groups open (closed here).
+  [[ -n $expr && $expr != *[\&\|\!\(] ]] || return 1
+  while ((depth > 0)); do
+    expr+=')'
+    depth=$((depth - 1))
+  done
+  (($expr))
 }
 
 # Adds to `flags` and `srcs` (the caller's arrays) what SRC's dg- directives and
@@ -154,7 +163,7 @@ ReadDirectives() {
         # dg-skip-if "why" { selector } { include-opts } { exclude-opts }
         x=$(echo "$body" | sed -E 's/^skip-if +"[^"]*" +//')
         sel=$(echo "$x" | sed -E 's/^(\{ *(! *)?(\{[^}]*\}|[^{}])*\}|"[^"]*").*/\1/')
-        if SelectorTrue "$sel"; then
+        if SelectorTrue "$sel" one; then
           local rest=${x#"$sel"} inc exc
           inc=$(echo "$rest" | sed -E 's/^ *(\{[^}]*\}|"[^"]*")?.*/\1/' | tr -d '{}"')
           exc=$(echo "$rest" | sed -E 's/^ *(\{[^}]*\}|"[^"]*")? *(\{[^}]*\}|"[^"]*")?.*/\2/' | tr -d '{}"')
