@@ -12,6 +12,9 @@
 #                    its tarball (~10 s). Another existing directory of dg tests
 #                    (e.g. gcc.dg/torture, extracted by hand) works too: its
 #                    *.c files marked "dg-do run" are the tests.
+#   --default-run    in such a directory, a .c file with a main and no dg-do is
+#                    a run test too (as gcc.dg/vect's .exp does on targets with
+#                    vector units)
 #   -O0 | -O1 | -O2 | -O3 | -Os | -Og
 #                    optimization level (default -O2); -O3 means
 #                    "-O3 -funroll-loops", as in GCC's torture options
@@ -335,6 +338,7 @@ dbt_flags=
 qemu=/usr/bin/qemu-riscv64
 only=
 reuse=0
+default_run=0
 suite=/tmp/torture/execute
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -348,6 +352,7 @@ while [[ $# -gt 0 ]]; do
     --qemu) qemu=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --reuse) reuse=1; shift ;;
+    --default-run) default_run=1; shift ;;
     -h | --help) usage ;;
     -*) echo "run_torture.sh: unknown option $1" >&2; usage ;;
     *) suite=$1; shift ;;
@@ -410,7 +415,12 @@ if [[ -f $suite/execute.exp ]]; then
   } > "$list.all"
 else
   # Elsewhere in GCC's testsuite the default is to compile only.
-  grep -l '{ *dg-do run' "$suite"/*.c > "$list.all"
+  {
+    grep -l '{ *dg-do run' "$suite"/*.c
+    if ((default_run)); then
+      grep -L '{ *dg-do' "$suite"/*.c | xargs grep -l -E '^(int )?main *\('
+    fi
+  } | sort > "$list.all"
 fi
 if [[ -n $only ]]; then
   while read -r src; do
