@@ -64,7 +64,7 @@ kTrueTargets+=" float128_runtime sync_char_short sync_int_long sync_long_long"
 kTrueTargets+=" sync_long_long_runtime store_merge exceptions inff non_bionic"
 kTrueTargets+=" issignaling fstack_protector static pie weak_undefined ptr_eq_long"
 kTrueTargets+=" hard_float ucn global_constructor double64 pie_enabled init_priority"
-kTrueTargets+=" sync_int_long_stack pcc_bitfield_type_matters "
+kTrueTargets+=" sync_int_long_stack pcc_bitfield_type_matters pthread pthread_h "
 readonly kTrueTargets
 
 usage() {
