@@ -45,7 +45,9 @@
 #
 # Output: DIR/summary.txt (also printed): the counts compiled, qemu-pass,
 # dbt-pass, identical; every test where dbt differs from qemu with both statuses
-# and the head of the diff; tests that fail under qemu too. Per test:
+# and the head of the diff (when it does, qemu runs it a second time: if the two
+# qemu runs differ, the test is "qemu-nondeterministic" and not compared); tests
+# that fail under qemu too. Per test:
 # DIR/results/NAME (one line), DIR/compile/NAME.log, DIR/{qemu,dbt}/NAME.{out,err}.
 # Exit status: 0 when every compiled test is identical under both, 1 otherwise,
 # 2 on a usage error.
@@ -233,7 +235,7 @@ RunUnder() {
   local kind=$1 bin=$2 dir status start
   dir=$(mktemp -d "$OUT/tmp/$kind.XXXXXX")
   local -a cmd
-  if [[ $kind == qemu ]]; then
+  if [[ $kind == qemu* ]]; then
     cmd=("$QEMU")
   else
     # shellcheck disable=SC2206  # DBT_FLAGS is a word list.
@@ -255,6 +257,15 @@ RunUnder() {
   echo $((($(date +%s%N) - start) / 1000000)) > "$OUT/$kind/$NAME.ms"
   echo "$status" > "$OUT/$kind/$NAME.status"
   rm -rf "$dir"
+}
+
+# SameRun A B: did runs A and B (qemu, qemu2, dbt) end with the same status,
+# stdout, and stderr apart from the runners' own lines?
+SameRun() {
+  [[ $(< "$OUT/$1/$NAME.status") == "$(< "$OUT/$2/$NAME.status")" ]] &&
+    cmp -s "$OUT/$1/$NAME.out" "$OUT/$2/$NAME.out" &&
+    cmp -s <(grep -v -E '^(qemu|dbt):' "$OUT/$1/$NAME.err") \
+      <(grep -v -E '^(qemu|dbt):' "$OUT/$2/$NAME.err")
 }
 
 Worker() {
@@ -302,10 +313,13 @@ Worker() {
   qs=$(< "$OUT/qemu/$NAME.status")
   ds=$(< "$OUT/dbt/$NAME.status")
   same=yes
-  [[ $qs == "$ds" ]] || same=no
-  cmp -s "$OUT/qemu/$NAME.out" "$OUT/dbt/$NAME.out" || same=no
-  cmp -s <(grep -v '^qemu:' "$OUT/qemu/$NAME.err") \
-    <(grep -v '^dbt:' "$OUT/dbt/$NAME.err") || same=no
+  SameRun qemu dbt || same=no
+  # A program whose output differs between two qemu runs (threads, timing)
+  # cannot be compared: "qemu-nondeterministic", not a difference.
+  if [[ $same == no ]]; then
+    RunUnder qemu2 "$bin"
+    SameRun qemu qemu2 || same=qemu-nondeterministic
+  fi
   echo "$NAME compile=ok qemu=$qs dbt=$ds same=$same" \
     "qemu_ms=$(< "$OUT/qemu/$NAME.ms") dbt_ms=$(< "$OUT/dbt/$NAME.ms")" \
     "$(grep -q '{ *dg-shouldfail' "$src" && echo shouldfail)" > "$OUT/results/$NAME"
@@ -394,9 +408,9 @@ fi
 suite=$(cd "$suite" && pwd)
 
 mkdir -p "$out" && out=$(cd "$out" && pwd)
-rm -rf "$out"/{results,dbt,tmp}
+rm -rf "$out"/{results,dbt,qemu2,tmp}
 ((reuse)) || rm -rf "$out"/{bin,compile,qemu}
-mkdir -p "$out"/{bin,results,compile,qemu,dbt,tmp}
+mkdir -p "$out"/{bin,results,compile,qemu,qemu2,dbt,tmp}
 cp "$dbt" "$out/dbt-client" || exit 2
 {
   echo "suite: $suite"
@@ -466,8 +480,9 @@ identical=$(count 'same=yes')
   echo "qemu-pass:        $qemu_pass"
   echo "dbt-pass:         $dbt_pass"
   echo "identical:        $identical"
+  echo "(qemu-nondeterministic: $(count 'same=qemu-nondeterministic'), output differs between two qemu runs)"
   echo
-  echo "== dbt differs from qemu ($((compiled - identical)))"
+  echo "== dbt differs from qemu ($(count 'same=no'))"
   grep 'same=no' <<< "$results" | sort | while read -r name _ qs ds _; do
     echo "-- $name: $qs $ds"
     {
@@ -477,6 +492,9 @@ identical=$(count 'same=yes')
         <(grep -v '^dbt:' "$out/dbt/$name.err") | sed 's/^/   stderr /'
     } | head -8
   done
+  echo
+  echo "== qemu-nondeterministic (not compared)"
+  grep 'same=qemu-nondeterministic' <<< "$results" | sort | awk '{print "   " $1 " " $3 " " $4}'
   echo
   echo "== slowest under dbt relative to qemu (ms, dbt/qemu)"
   grep 'compile=ok' <<< "$results" | awk '{
