@@ -402,7 +402,7 @@ if [[ ! -d $suite ]]; then
   top=$(tar -tJf "$tarball" | head -1)
   top=${top%%/*}
   mkdir -p "$suite" &&
-    tar -xJf "$tarball" -C "$suite" --strip-components=4 \
+    tar -xJf "$tarball" -C "$suite" --strip-components=5 \
       "$top/gcc/testsuite/gcc.c-torture/execute/" || exit 2
 fi
 suite=$(cd "$suite" && pwd)
