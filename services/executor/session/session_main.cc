@@ -1,0 +1,41 @@
+#include "services/executor/session/session_main.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "services/executor/runtime/guest_runner.h"
+#include "services/executor/session/session_config_io.h"
+#include "services/executor/session/session_runner.h"
+#include "services/executor/session/stats_page.h"
+
+namespace dbt::executor {
+
+void SessionMain(int config_fd, int stats_fd) {
+  absl::StatusOr<v1::SessionConfig> config = ReadSessionConfig(config_fd);
+  close(config_fd);
+  if (!config.ok()) {
+    fprintf(stderr, "dbt: session: %s\n", std::string(config.status().message()).c_str());
+    _exit(1);
+  }
+  absl::StatusOr<std::unique_ptr<StatsPageMapping>> stats = StatsPageMapping::Map(stats_fd, true);
+  if (!stats.ok()) {
+    fprintf(stderr, "dbt: session: %s\n", std::string(stats.status().message()).c_str());
+    _exit(1);
+  }
+  (*stats)->page()->interpreter = config->request().options().interpret() ? 1 : 0;
+  const std::string& cwd = config->request().cwd();
+  if (!cwd.empty() && chdir(cwd.c_str()) != 0) {
+    fprintf(stderr, "dbt: cannot change to directory %s\n", cwd.c_str());
+    _exit(1);
+  }
+  absl::StatusOr<GuestExit> exit = RunSession(*config, &(*stats)->page()->stats);
+  if (!exit.ok()) {
+    fprintf(stderr, "dbt: %s\n", std::string(exit.status().message()).c_str());
+    _exit(1);
+  }
+  ExitLikeGuest(*exit);
+}
+
+}  // namespace dbt::executor

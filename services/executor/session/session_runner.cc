@@ -1,0 +1,126 @@
+#include "services/executor/session/session_runner.h"
+
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "services/executor/jit/jit_engine.h"
+#include "services/executor/runtime/guest_runner.h"
+#include "services/executor/runtime/interpreter_engine.h"
+
+namespace dbt::executor {
+namespace {
+
+uint64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
+}
+
+bool HasItem(const v1::GuestRunOptions& options, const char* item) {
+  for (const std::string& d : options.debug_items()) {
+    if (d == item) return true;
+  }
+  return false;
+}
+
+// `-d page`: the guest's memory map once the program is loaded, as qemu
+// prints it before running.
+void LogPages(GuestProcess& proc, FILE* log) {
+  fprintf(log, "guest_base  0x%llx\n%s\n", static_cast<unsigned long long>(proc.env.guest_base),
+          proc.memory.DumpMaps().c_str());
+}
+
+// The signal state exec would pass on: the client's mask and ignored set.
+void ApplySignalState(const v1::StartGuestRequest& request) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig = 1; sig < 64; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    const uint64_t bit = uint64_t{1} << (sig - 1);
+    if (request.blocked_signals() & bit) sigaddset(&mask, sig);
+    struct sigaction sa = {};
+    sa.sa_handler = (request.ignored_signals() & bit) ? SIG_IGN : SIG_DFL;
+    sigaction(sig, &sa, nullptr);
+  }
+  pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+}
+
+JitOptions MakeJitOptions(const v1::GuestRunOptions& o, FILE* log) {
+  JitOptions jit;
+  jit.code_buffer_bytes = o.tb_size_mib() << 20;
+  jit.one_insn_per_tb = o.one_insn_per_tb();
+  jit.chain = !HasItem(o, "nochain");
+  jit.log_in_asm = HasItem(o, "in_asm");
+  jit.log_op = HasItem(o, "op");
+  jit.log_op_opt = HasItem(o, "op_opt");
+  jit.log_out_asm = HasItem(o, "out_asm");
+  jit.log_exec = HasItem(o, "exec");
+  jit.log_cpu = HasItem(o, "cpu");
+  jit.log = log;
+  return jit;
+}
+
+}  // namespace
+
+absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* stats) {
+  const v1::StartGuestRequest& request = config.request();
+  const v1::GuestRunOptions& o = request.options();
+
+  FILE* log = stderr;
+  if (!o.log_file().empty()) {
+    log = fopen(o.log_file().c_str(), "w");
+    if (log == nullptr)
+      return absl::NotFoundError(absl::StrCat("cannot open log file ", o.log_file()));
+  }
+
+  RunOptions options;
+  options.program = request.program();
+  options.argv.push_back(request.argv0().empty() ? request.program() : request.argv0());
+  options.argv.insert(options.argv.end(), request.args().begin(), request.args().end());
+  options.envp.assign(request.env().begin(), request.env().end());
+  options.strace = o.strace();
+  options.log = log;
+  if (request.has_signal_state()) ApplySignalState(request);
+  options.inherit_signal_state = request.has_signal_state();
+
+  const bool log_page = HasItem(o, "page");
+  if (o.interpret()) {
+    for (const std::string& item : o.debug_items()) {
+      if (item != "page")
+        fprintf(stderr, "dbt: -d %s has no effect with --interpret\n", item.c_str());
+    }
+    if (log_page) {
+      options.engine_factory = [log](GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
+        LogPages(proc, log);
+        return std::make_unique<InterpreterEngine>();
+      };
+    }
+  } else {
+    const JitOptions jit = MakeJitOptions(o, log);
+    options.engine_factory = [jit, stats, log_page,
+                              log](GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
+      if (log_page) LogPages(proc, log);
+      absl::StatusOr<std::unique_ptr<JitEngine>> engine = JitEngine::Create(proc, jit, stats);
+      if (!engine.ok()) {
+        fprintf(stderr, "dbt: cannot set up the JIT: %s\n",
+                std::string(engine.status().message()).c_str());
+        _exit(1);
+      }
+      return *std::move(engine);
+    };
+  }
+
+  const uint64_t start = NowNs();
+  absl::StatusOr<GuestExit> exit = RunGuest(options);
+  stats->wall_ns = NowNs() - start;
+  if (log != stderr) fclose(log);
+  return exit;
+}
+
+}  // namespace dbt::executor
