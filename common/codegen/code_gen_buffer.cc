@@ -1,6 +1,8 @@
 #include "common/codegen/code_gen_buffer.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,7 +47,7 @@ absl::StatusOr<std::unique_ptr<CodeGenBuffer>> CodeGenBuffer::Create(
   size_t region =
       options.region_size ? AlignUp(options.region_size, PageSize()) : DefaultRegionSize(size);
   region = std::max(region, kMinRegionSize);
-  int fd = memfd_create("dbt-code-gen-buffer", MFD_CLOEXEC);
+  int fd = memfd_create("dbt-code-gen-buffer", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0) return Errno("memfd_create");
   size_t n = size > FirstRegionOffset() ? (size - FirstRegionOffset()) / (region + PageSize()) : 0;
   if (n == 0) n = 1;
@@ -55,7 +57,14 @@ absl::StatusOr<std::unique_ptr<CodeGenBuffer>> CodeGenBuffer::Create(
     close(fd);
     return s;
   }
-  absl::StatusOr<std::unique_ptr<CodeGenBuffer>> buffer = Attach(fd, size, region, true);
+  // Sealed size: a process that maps the buffer (the translator, an
+  // executor) cannot be made to fault by the other shrinking it.
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+    absl::Status s = Errno("seal code_gen_buffer");
+    close(fd);
+    return s;
+  }
+  absl::StatusOr<std::unique_ptr<CodeGenBuffer>> buffer = Attach(fd, size, region, Views::kBoth);
   if (!buffer.ok()) return buffer.status();
   WritePrologue((*buffer)->rw_);
   return buffer;
@@ -63,9 +72,17 @@ absl::StatusOr<std::unique_ptr<CodeGenBuffer>> CodeGenBuffer::Create(
 
 absl::StatusOr<std::unique_ptr<CodeGenBuffer>> CodeGenBuffer::Attach(int fd, size_t size,
                                                                      size_t region_size,
-                                                                     bool writable) {
+                                                                     Views views) {
   std::unique_ptr<CodeGenBuffer> buffer(new CodeGenBuffer());
   buffer->fd_ = fd;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size < 0 || static_cast<size_t>(st.st_size) != size) {
+    return absl::InvalidArgumentError("code_gen_buffer: the fd's size is not the buffer's");
+  }
+  const int seals = fcntl(fd, F_GET_SEALS);
+  if (seals < 0 || (seals & F_SEAL_SHRINK) == 0) {
+    return absl::InvalidArgumentError("code_gen_buffer: the fd is not a memfd sealed against shrinking");
+  }
   buffer->size_ = size;
   buffer->region_size_ = region_size;
   if (region_size == 0 || region_size % PageSize() != 0 || size < FirstRegionOffset()) {
@@ -74,25 +91,27 @@ absl::StatusOr<std::unique_ptr<CodeGenBuffer>> CodeGenBuffer::Attach(int fd, siz
   buffer->num_regions_ =
       static_cast<int>((size - FirstRegionOffset()) / (region_size + PageSize()));
   if (buffer->num_regions_ == 0) return absl::InvalidArgumentError("code_gen_buffer: no region");
-  if (absl::Status s = buffer->MapViews(writable); !s.ok()) return s;
+  if (absl::Status s = buffer->MapViews(views); !s.ok()) return s;
   buffer->cursor_ = buffer->region_start(0);
   return buffer;
 }
 
-absl::Status CodeGenBuffer::MapViews(bool writable) {
-  if (writable) {
+absl::Status CodeGenBuffer::MapViews(Views views) {
+  if (views != Views::kReadExecute) {
     void* rw = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
     if (rw == MAP_FAILED) return Errno("mmap code_gen_buffer RW");
     rw_ = static_cast<uint8_t*>(rw);
   }
-  void* rx = mmap(nullptr, size_, PROT_READ | PROT_EXEC, MAP_SHARED, fd_, 0);
-  if (rx == MAP_FAILED) return Errno("mmap code_gen_buffer RX");
-  rx_ = static_cast<const uint8_t*>(rx);
+  if (views != Views::kReadWrite) {
+    void* rx = mmap(nullptr, size_, PROT_READ | PROT_EXEC, MAP_SHARED, fd_, 0);
+    if (rx == MAP_FAILED) return Errno("mmap code_gen_buffer RX");
+    rx_ = static_cast<const uint8_t*>(rx);
+  }
   // Guard pages after the prologue and after each region, in both views.
   for (int r = -1; r < num_regions_; ++r) {
     size_t guard = r < 0 ? PageSize() : region_start(r) + region_size_;
     if (rw_ && mprotect(rw_ + guard, PageSize(), PROT_NONE) != 0) return Errno("mprotect guard");
-    if (mprotect(const_cast<uint8_t*>(rx_) + guard, PageSize(), PROT_NONE) != 0) {
+    if (rx_ && mprotect(const_cast<uint8_t*>(rx_) + guard, PageSize(), PROT_NONE) != 0) {
       return Errno("mprotect guard");
     }
   }

@@ -45,11 +45,18 @@ class CodeGenBuffer {
   // Creates the memfd, both views and guard pages, and writes the prologue.
   static absl::StatusOr<std::unique_ptr<CodeGenBuffer>> Create(
       const CodeGenBufferOptions& options = {});
+  // Which views a process maps. The translator service writes code and
+  // never runs it (kReadWrite); an executor session runs code and patches
+  // jump slots through a read-write alias (kBoth); kReadExecute is a
+  // run-only view.
+  enum class Views { kReadWrite, kReadExecute, kBoth };
   // Maps a buffer created elsewhere (e.g. by another process, fd received
-  // over a socket). With writable = false there is no RW view (rw() is
-  // null). Takes ownership of fd.
+  // over a socket). A missing view's pointer is null. Takes ownership of fd
+  // (also on error). InvalidArgument when the fd is not a sealed memfd of
+  // exactly `size` bytes (an unsealed one could shrink under us: SIGBUS),
+  // or the geometry is impossible.
   static absl::StatusOr<std::unique_ptr<CodeGenBuffer>> Attach(int fd, size_t size,
-                                                               size_t region_size, bool writable);
+                                                               size_t region_size, Views views);
   ~CodeGenBuffer();
   CodeGenBuffer(const CodeGenBuffer&) = delete;
   CodeGenBuffer& operator=(const CodeGenBuffer&) = delete;
@@ -87,7 +94,7 @@ class CodeGenBuffer {
 
  private:
   CodeGenBuffer() = default;
-  absl::Status MapViews(bool writable);
+  absl::Status MapViews(Views views);
 
   int fd_ = -1;
   size_t size_ = 0;

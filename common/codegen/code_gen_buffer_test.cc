@@ -1,5 +1,6 @@
 #include "common/codegen/code_gen_buffer.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -124,7 +125,8 @@ TEST(CodeGenBufferTest, AttachedReadExecuteViewRunsTheSameCode) {
   auto buffer = SmallBuffer();
   size_t tb = WriteTestTb(*buffer);
   auto attached =
-      CodeGenBuffer::Attach(dup(buffer->fd()), buffer->size(), buffer->region_size(), false);
+      CodeGenBuffer::Attach(dup(buffer->fd()), buffer->size(), buffer->region_size(),
+                            CodeGenBuffer::Views::kReadExecute);
   ASSERT_TRUE(attached.ok()) << attached.status();
   EXPECT_EQ((*attached)->rw(), nullptr);
   auto env = std::make_unique<GuestEnv>();
@@ -210,6 +212,33 @@ TEST(CodeGenBufferTest, DefaultSizeIsAnEighthOfMemoryClamped) {
   if (expected < (1u << 20)) expected = 1u << 20;
   if (expected > (1u << 30)) expected = 1u << 30;
   EXPECT_EQ(DefaultCodeGenBufferSize(), expected);
+}
+
+TEST(CodeGenBufferTest, AttachedReadWriteViewHasNoExecutableMapping) {
+  auto buffer = SmallBuffer();
+  auto attached = CodeGenBuffer::Attach(dup(buffer->fd()), buffer->size(), buffer->region_size(),
+                                        CodeGenBuffer::Views::kReadWrite);
+  ASSERT_TRUE(attached.ok()) << attached.status();
+  EXPECT_EQ((*attached)->rx(), nullptr);
+  // Bytes written through the other process's view land in the same memfd.
+  const size_t offset = (*attached)->region_start(0);
+  (*attached)->rw_at(offset)[0] = 0xc3;
+  EXPECT_EQ(buffer->rx_at(offset)[0], 0xc3);
+}
+
+TEST(CodeGenBufferTest, AttachRefusesAnUnsealedOrMisSizedFd) {
+  auto buffer = SmallBuffer();
+  // Wrong size claimed.
+  auto wrong = CodeGenBuffer::Attach(dup(buffer->fd()), buffer->size() + 4096,
+                                     buffer->region_size(), CodeGenBuffer::Views::kReadWrite);
+  EXPECT_TRUE(absl::IsInvalidArgument(wrong.status())) << wrong.status();
+  // A memfd that could still shrink under the mapping.
+  int fd = memfd_create("unsealed", MFD_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(ftruncate(fd, static_cast<off_t>(buffer->size())), 0);
+  auto unsealed = CodeGenBuffer::Attach(fd, buffer->size(), buffer->region_size(),
+                                        CodeGenBuffer::Views::kReadWrite);
+  EXPECT_TRUE(absl::IsInvalidArgument(unsealed.status())) << unsealed.status();
 }
 
 }  // namespace
