@@ -1,36 +1,24 @@
 #include "clients/run_command.h"
 
-#include <time.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 
-#include "absl/strings/match.h"
+#include "clients/private_services.h"
+#include "clients/remote_run.h"
 #include "clients/run_flags.h"
-#include "services/executor/jit/jit_engine.h"
 #include "services/executor/jit/jit_stats.h"
 #include "services/executor/runtime/guest_runner.h"
-#include "services/executor/runtime/interpreter_engine.h"
+#include "services/executor/session/session_runner.h"
 
 extern char** environ;
 
 namespace dbt {
 namespace {
-
-uint64_t NowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
-}
-
-bool HasItem(const RunFlags& flags, const char* item) {
-  for (const std::string& d : flags.debug_items) {
-    if (d == item) return true;
-  }
-  return false;
-}
 
 // The guest's environment: ours, with -U removals and -E additions.
 std::vector<std::string> GuestEnvironment(const RunFlags& flags) {
@@ -47,11 +35,122 @@ std::vector<std::string> GuestEnvironment(const RunFlags& flags) {
   return env;
 }
 
-// `-d page`: the guest's memory map once the program is loaded, as qemu
-// prints it before running.
-void LogPages(executor::GuestProcess& proc, FILE* log) {
-  fprintf(log, "guest_base  0x%llx\n%s\n",
-          static_cast<unsigned long long>(proc.env.guest_base), proc.memory.DumpMaps().c_str());
+std::string Cwd() {
+  char buf[PATH_MAX];
+  return getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : std::string();
+}
+
+std::string Absolute(const std::string& path, const std::string& cwd) {
+  if (path.empty() || path[0] == '/' || cwd.empty()) return path;
+  return cwd + "/" + path;
+}
+
+// What exec would pass on to the guest: our blocked and ignored signals,
+// read before dbt changes its own.
+void CaptureSignalState(v1::StartGuestRequest* request) {
+  sigset_t mask;
+  pthread_sigmask(SIG_SETMASK, nullptr, &mask);
+  uint64_t blocked = 0;
+  uint64_t ignored = 0;
+  for (int sig = 1; sig < 64; ++sig) {
+    const uint64_t bit = uint64_t{1} << (sig - 1);
+    if (sigismember(&mask, sig) == 1) blocked |= bit;
+    struct sigaction sa;
+    if (sigaction(sig, nullptr, &sa) == 0 && sa.sa_handler == SIG_IGN) ignored |= bit;
+  }
+  request->set_has_signal_state(true);
+  request->set_blocked_signals(blocked);
+  request->set_ignored_signals(ignored);
+}
+
+v1::StartGuestRequest MakeRequest(const RunFlags& flags) {
+  v1::StartGuestRequest request;
+  const std::string cwd = Cwd();
+  request.set_program(flags.program);
+  for (const std::string& a : flags.args) request.add_args(a);
+  for (const std::string& e : GuestEnvironment(flags)) request.add_env(e);
+  request.set_cwd(cwd);
+  request.set_argv0(flags.argv0);
+  v1::GuestRunOptions* o = request.mutable_options();
+  for (const std::string& d : flags.debug_items) o->add_debug_items(d);
+  o->set_log_file(Absolute(flags.log_file, cwd));
+  o->set_strace(flags.strace);
+  o->set_tb_size_mib(flags.tb_size_mib);
+  o->set_one_insn_per_tb(flags.one_insn_per_tb);
+  o->set_interpret(flags.interpret);
+  CaptureSignalState(&request);
+  return request;
+}
+
+executor::JitStats FromProto(const v1::GuestStats& s) {
+  executor::JitStats out;
+  out.tbs_translated = s.tbs_translated();
+  out.guest_insns_translated = s.guest_insns_translated();
+  out.host_bytes_emitted = s.host_bytes_emitted();
+  out.chain_links = s.chain_links();
+  out.tb_lookups = s.tb_lookups();
+  out.tb_flushes = s.tb_flushes();
+  out.tb_invalidations = s.tb_invalidations();
+  out.translate_ns = s.translate_ns();
+  out.wall_ns = s.wall_ns();
+  return out;
+}
+
+void WriteStats(const RunFlags& flags, const executor::JitStats& stats) {
+  if (flags.stats_json.empty()) return;
+  std::ofstream out(flags.stats_json);
+  out << executor::StatsToJson(stats, flags.interpret ? "interpreter" : "jit");
+  if (!out) fprintf(stderr, "dbt: cannot write %s\n", flags.stats_json.c_str());
+}
+
+// --one-process: the session runs right here.
+int RunInProcess(const RunFlags& flags, v1::StartGuestRequest request) {
+  v1::SessionConfig config;
+  config.set_session_id("local");
+  request.mutable_options()->set_local_translator(true);
+  *config.mutable_request() = std::move(request);
+  executor::JitStats stats;
+  absl::StatusOr<executor::GuestExit> exit = executor::RunSession(config, &stats);
+  if (!exit.ok()) {
+    fprintf(stderr, "dbt: %s\n", std::string(exit.status().message()).c_str());
+    return 1;
+  }
+  WriteStats(flags, stats);
+  executor::ExitLikeGuest(*exit);
+}
+
+// Default: a private translator and executor for this run.
+int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request) {
+  absl::StatusOr<std::unique_ptr<PrivateServices>> services = PrivateServices::Start();
+  if (!services.ok()) {
+    fprintf(stderr, "dbt: cannot start the services: %s\n",
+            std::string(services.status().message()).c_str());
+    return 1;
+  }
+  request.set_inherit_stdio(true);
+  request.set_process_group(getpgrp());
+  absl::StatusOr<RemoteRunResult> result = RunRemote((*services)->executor_socket(), request);
+  (*services)->BeginShutdown();
+  services->reset();
+  if (!result.ok()) {
+    fprintf(stderr, "dbt: %s\n", std::string(result.status().message()).c_str());
+    return 1;
+  }
+  WriteStats(flags, FromProto(result->stats));
+  // The session already said "uncaught target signal" where needed.
+  executor::ExitLikeGuest(result->exit, /*report_core_dump=*/false);
+}
+
+// --connect=ADDR: services already running; output comes over the stream.
+int RunConnected(const RunFlags& flags, v1::StartGuestRequest request) {
+  request.set_stream_output(true);
+  absl::StatusOr<RemoteRunResult> result = RunRemote(flags.connect, request);
+  if (!result.ok()) {
+    fprintf(stderr, "dbt: %s\n", std::string(result.status().message()).c_str());
+    return 1;
+  }
+  WriteStats(flags, FromProto(result->stats));
+  executor::ExitLikeGuest(result->exit, /*report_core_dump=*/false);
 }
 
 }  // namespace
@@ -59,8 +158,7 @@ void LogPages(executor::GuestProcess& proc, FILE* log) {
 int RunCommand(const std::vector<std::string>& args) {
   absl::StatusOr<RunFlags> parsed = ParseRunFlags(args);
   if (!parsed.ok()) {
-    fprintf(stderr, "dbt run: %s\n%s", std::string(parsed.status().message()).c_str(),
-            RunUsage());
+    fprintf(stderr, "dbt run: %s\n%s", std::string(parsed.status().message()).c_str(), RunUsage());
     return 2;
   }
   const RunFlags& flags = *parsed;
@@ -68,80 +166,10 @@ int RunCommand(const std::vector<std::string>& args) {
     fputs(RunUsage(), stdout);
     return 0;
   }
-
-  FILE* log = stderr;
-  if (!flags.log_file.empty()) {
-    log = fopen(flags.log_file.c_str(), "w");
-    if (log == nullptr) {
-      fprintf(stderr, "dbt run: cannot open log file %s\n", flags.log_file.c_str());
-      return 1;
-    }
-  }
-
-  executor::RunOptions options;
-  options.program = flags.program;
-  options.argv.push_back(flags.argv0.empty() ? flags.program : flags.argv0);
-  options.argv.insert(options.argv.end(), flags.args.begin(), flags.args.end());
-  options.envp = GuestEnvironment(flags);
-  options.strace = flags.strace;
-  options.log = log;
-
-  // Outlives the engine, which RunGuest owns and destroys before returning.
-  auto stats = std::make_shared<executor::JitStats>();
-  const bool log_page = HasItem(flags, "page");
-  if (flags.interpret) {
-    for (const std::string& item : flags.debug_items) {
-      if (item != "page") {
-        fprintf(stderr, "dbt: -d %s has no effect with --interpret\n", item.c_str());
-      }
-    }
-    if (log_page) {
-      options.engine_factory =
-          [log](executor::GuestProcess& proc) -> std::unique_ptr<executor::ExecutionEngine> {
-        LogPages(proc, log);
-        return std::make_unique<executor::InterpreterEngine>();
-      };
-    }
-  } else {
-    executor::JitOptions jit;
-    jit.code_buffer_bytes = flags.tb_size_mib << 20;
-    jit.one_insn_per_tb = flags.one_insn_per_tb;
-    jit.chain = !HasItem(flags, "nochain");
-    jit.log_in_asm = HasItem(flags, "in_asm");
-    jit.log_op = HasItem(flags, "op");
-    jit.log_op_opt = HasItem(flags, "op_opt");
-    jit.log_out_asm = HasItem(flags, "out_asm");
-    jit.log_exec = HasItem(flags, "exec");
-    jit.log_cpu = HasItem(flags, "cpu");
-    jit.log = log;
-    options.engine_factory = [jit, stats, log_page, log](executor::GuestProcess& proc)
-        -> std::unique_ptr<executor::ExecutionEngine> {
-      if (log_page) LogPages(proc, log);
-      absl::StatusOr<std::unique_ptr<executor::JitEngine>> engine =
-          executor::JitEngine::Create(proc, jit, stats.get());
-      if (!engine.ok()) {
-        fprintf(stderr, "dbt: cannot set up the JIT: %s\n",
-                std::string(engine.status().message()).c_str());
-        _exit(1);
-      }
-      return *std::move(engine);
-    };
-  }
-
-  const uint64_t start = NowNs();
-  absl::StatusOr<executor::GuestExit> exit = executor::RunGuest(options);
-  stats->wall_ns = NowNs() - start;
-  if (!exit.ok()) {
-    fprintf(stderr, "dbt: %s\n", std::string(exit.status().message()).c_str());
-    return 1;
-  }
-  if (!flags.stats_json.empty()) {
-    std::ofstream out(flags.stats_json);
-    out << executor::StatsToJson(*stats, flags.interpret ? "interpreter" : "jit");
-    if (!out) fprintf(stderr, "dbt: cannot write %s\n", flags.stats_json.c_str());
-  }
-  if (log != stderr) fclose(log);
-  executor::ExitLikeGuest(*exit);
+  v1::StartGuestRequest request = MakeRequest(flags);
+  if (flags.one_process) return RunInProcess(flags, std::move(request));
+  if (!flags.connect.empty()) return RunConnected(flags, std::move(request));
+  return RunWithPrivateServices(flags, std::move(request));
 }
 
 }  // namespace dbt

@@ -30,7 +30,12 @@ const char* RunUsage() {
          "  --stats-json PATH  write translation statistics as JSON at exit\n"
          "  -E VAR=VALUE       set an environment variable for the guest\n"
          "  -U VAR             remove an environment variable for the guest\n"
-         "  -0 ARGV0           the guest's argv[0] (default: PROG)\n";
+         "  -0 ARGV0           the guest's argv[0] (default: PROG)\n"
+         "Processes: by default dbt starts a private translator and executor service for the\n"
+         "run (the guest runs in an executor session, with dbt's stdin/stdout/stderr).\n"
+         "  --one-process      run everything inside this process instead\n"
+         "  --connect ADDR     use the executor service at ADDR (dbt services up); the guest's\n"
+         "                     output is streamed back, its stdin is /dev/null\n";
 }
 
 absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
@@ -62,8 +67,8 @@ absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
       if (absl::Status st = value(arg, "-d", &v); !st.ok()) return st;
       for (absl::string_view item : absl::StrSplit(v, ',', absl::SkipEmpty())) {
         if (!KnownDebugItem(std::string(item))) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("unknown -d item '", item, "'; known: ", absl::StrJoin(kDebugItems, ",")));
+          return absl::InvalidArgumentError(absl::StrCat(
+              "unknown -d item '", item, "'; known: ", absl::StrJoin(kDebugItems, ",")));
         }
         flags.debug_items.emplace_back(item);
       }
@@ -84,6 +89,10 @@ absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
       flags.one_insn_per_tb = true;
     } else if (arg == "--interpret") {
       flags.interpret = true;
+    } else if (arg == "--one-process") {
+      flags.one_process = true;
+    } else if (is(arg, "--connect")) {
+      if (absl::Status st = value(arg, "--connect", &flags.connect); !st.ok()) return st;
     } else if (is(arg, "--stats-json")) {
       if (absl::Status st = value(arg, "--stats-json", &flags.stats_json); !st.ok()) return st;
     } else if (is(arg, "-E")) {

@@ -22,14 +22,16 @@ struct RunFlags {
   std::vector<std::string> set_env;      // -E VAR=VALUE
   std::vector<std::string> unset_env;    // -U VAR
   std::string argv0;                     // -0 ARGV0
+  bool one_process = false;              // --one-process: no services
+  std::string connect;                   // --connect ADDR: a running executor
   bool help = false;
   std::string program;
-  std::vector<std::string> args;         // guest argv[1..]
+  std::vector<std::string> args;  // guest argv[1..]
 };
 
 // The -d items dbt knows; anything else is an error listing these.
-inline constexpr const char* kDebugItems[] = {"in_asm", "op", "op_opt", "out_asm", "exec",
-                                              "cpu", "page", "nochain"};
+inline constexpr const char* kDebugItems[] = {"in_asm", "op",  "op_opt", "out_asm",
+                                              "exec",   "cpu", "page",   "nochain"};
 
 absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args);
 

@@ -17,9 +17,9 @@ TEST(RunFlagsTest, OptionsStopAtTheProgram) {
 }
 
 TEST(RunFlagsTest, ValuesAfterEqualsOrNextArgument) {
-  absl::StatusOr<RunFlags> f = ParseRunFlags({"--tb-size=64", "--stats-json", "/tmp/s.json",
-                                              "-D=/tmp/log", "-E", "A=1", "-U", "B", "-0",
-                                              "name", "--one-insn-per-tb", "p"});
+  absl::StatusOr<RunFlags> f =
+      ParseRunFlags({"--tb-size=64", "--stats-json", "/tmp/s.json", "-D=/tmp/log", "-E", "A=1",
+                     "-U", "B", "-0", "name", "--one-insn-per-tb", "p"});
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(f->tb_size_mib, 64u);
   EXPECT_EQ(f->stats_json, "/tmp/s.json");

@@ -71,10 +71,13 @@ absl::StatusOr<std::string> FindServiceBinary(const std::string& name) {
   for (const std::string& c : candidates) {
     if (IsExecutable(c)) return c;
   }
-  return absl::NotFoundError(absl::StrCat("cannot find the ", name, " service binary (looked at ",
-                                          candidates.front(), " and beside ", self,
-                                          "); build it with bazel build //services/...",
-                                          " or set DBT_SERVICES_DIR"));
+  return absl::NotFoundError(absl::StrCat(
+      "cannot find the ", name, " service binary (looked at ", candidates.front(), " and beside ",
+      self, "); build it with bazel build //services/...", " or set DBT_SERVICES_DIR"));
+}
+
+std::string TranslatorDataSocket(const std::string& runtime_dir) {
+  return absl::StrCat(runtime_dir, "/translator.data");
 }
 
 ServicePaths PathsFor(const std::string& runtime_dir, const std::string& name) {
@@ -98,7 +101,8 @@ absl::StatusOr<pid_t> RunningPid(const ServicePaths& paths) {
 }
 
 absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::string& name,
-                                   std::chrono::milliseconds timeout, int verbosity) {
+                                   std::chrono::milliseconds timeout, int verbosity,
+                                   const std::vector<std::string>& extra_args) {
   absl::StatusOr<std::string> binary = FindServiceBinary(name);
   if (!binary.ok()) return binary.status();
   if (mkdir(runtime_dir.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -113,6 +117,10 @@ absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::st
   }
   std::string socket_flag = "--socket=" + paths.socket;
   std::string v_flag = absl::StrCat("--v=", verbosity);
+  std::vector<char*> argv = {binary->data(), socket_flag.data(), v_flag.data()};
+  std::vector<std::string> extra = extra_args;
+  for (std::string& a : extra) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) {
     close(log_fd);
@@ -129,8 +137,7 @@ absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::st
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    execl(binary->c_str(), binary->c_str(), socket_flag.c_str(), v_flag.c_str(),
-          static_cast<char*>(nullptr));
+    execv(binary->c_str(), argv.data());
     dprintf(2, "exec %s: %s\n", binary->c_str(), strerror(errno));
     _exit(127);
   }
@@ -149,9 +156,8 @@ absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::st
   }
   absl::Status serving =
       exited ? absl::UnavailableError("it exited")
-             : WaitForServing(paths.socket,
-                              std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  give_up - std::chrono::steady_clock::now()));
+             : WaitForServing(paths.socket, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                give_up - std::chrono::steady_clock::now()));
   if (!serving.ok()) {
     if (!exited && waitpid(pid, &status, WNOHANG) != pid) {
       kill(pid, SIGKILL);

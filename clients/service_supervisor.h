@@ -42,8 +42,13 @@ absl::StatusOr<pid_t> RunningPid(const ServicePaths& paths);
 // Starts NAME detached (own session, stdout/stderr to its log file) and waits
 // until it reports SERVING. Returns its pid. On failure the log's tail is in
 // the error message.
+// extra_args follow --socket and --v.
 absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::string& name,
-                                   std::chrono::milliseconds timeout, int verbosity);
+                                   std::chrono::milliseconds timeout, int verbosity,
+                                   const std::vector<std::string>& extra_args = {});
+
+// Where a translator in runtime_dir takes executor sessions (its data socket).
+std::string TranslatorDataSocket(const std::string& runtime_dir);
 
 // SIGTERM, then SIGKILL after `grace`; removes the pid file and the socket.
 absl::Status StopService(const ServicePaths& paths, std::chrono::milliseconds grace);

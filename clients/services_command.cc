@@ -33,7 +33,14 @@ int Up(const std::string& dir, int verbosity) {
       printf("%-10s already running, pid %d\n", name, *pid);
       continue;
     }
-    absl::StatusOr<pid_t> pid = StartService(dir, name, kStartTimeout, verbosity);
+    // The executor's sessions attach to the translator's data socket.
+    std::vector<std::string> extra;
+    if (std::string(name) == "translator")
+      extra.push_back("--data_socket=" + TranslatorDataSocket(dir));
+    if (std::string(name) == "executor") {
+      extra.push_back("--translator_data=" + TranslatorDataSocket(dir));
+    }
+    absl::StatusOr<pid_t> pid = StartService(dir, name, kStartTimeout, verbosity, extra);
     if (!pid.ok()) {
       fprintf(stderr, "dbt: %s\n", std::string(pid.status().message()).c_str());
       for (const std::string& s : started) (void)StopService(PathsFor(dir, s), kStopGrace);

@@ -7,6 +7,7 @@
 #include "common/codegen/jump_cache.h"
 #include "common/riscv/helpers.h"
 #include "common/riscv/interpreter.h"
+#include "services/executor/jit/local_tb_producer.h"
 #include "services/executor/runtime/guest_layout.h"
 
 namespace dbt::executor {
@@ -50,24 +51,33 @@ thread_local ThreadCache t_cache;
 absl::StatusOr<std::unique_ptr<JitEngine>> JitEngine::Create(GuestProcess& proc,
                                                              const JitOptions& options,
                                                              JitStats* stats) {
-  codegen::CodeGenBufferOptions buffer_options;
-  buffer_options.size = options.code_buffer_bytes;
-  absl::StatusOr<std::unique_ptr<codegen::CodeGenBuffer>> buffer =
-      codegen::CodeGenBuffer::Create(buffer_options);
-  if (!buffer.ok()) return buffer.status();
-  return std::unique_ptr<JitEngine>(new JitEngine(proc, options, stats, *std::move(buffer)));
+  absl::StatusOr<std::unique_ptr<LocalTbProducer>> producer =
+      LocalTbProducer::Create(options.code_buffer_bytes);
+  if (!producer.ok()) return producer.status();
+  return Create(proc, options, stats, *std::move(producer));
+}
+
+std::unique_ptr<JitEngine> JitEngine::Create(GuestProcess& proc, const JitOptions& options,
+                                             JitStats* stats,
+                                             std::unique_ptr<TbProducer> producer) {
+  return std::unique_ptr<JitEngine>(new JitEngine(proc, options, stats, std::move(producer)));
 }
 
 JitEngine::JitEngine(GuestProcess& proc, const JitOptions& options, JitStats* stats,
-                     std::unique_ptr<codegen::CodeGenBuffer> buffer)
+                     std::unique_ptr<TbProducer> producer)
     : id_(g_next_engine_id.fetch_add(1)),
       proc_(proc),
       options_(options),
       tb_flags_(options.one_insn_per_tb ? translator::kTbFlagOneInsn : 0),
       stats_(stats),
-      buffer_(std::move(buffer)),
+      producer_(std::move(producer)),
+      buffer_(&producer_->buffer()),
       registry_(std::make_unique<TbRegistry>(*buffer_)),
       code_source_(proc.memory) {
+  namespace wire = translator::wire;
+  debug_bits_ =
+      (options.log_in_asm ? wire::kDebugInAsm : 0) | (options.log_op ? wire::kDebugOp : 0) |
+      (options.log_op_opt ? wire::kDebugOpOpt : 0) | (options.log_out_asm ? wire::kDebugOutAsm : 0);
   AttachThread(proc_.env);
 }
 
@@ -187,7 +197,7 @@ void JitEngine::FlushExclusive(JitThread& self, uint64_t seen_flushes) {
     // Another thread may have flushed while this one waited for its turn.
     if (flushes_ == seen_flushes) {
       registry_->Clear();
-      buffer_->Flush();
+      if (absl::Status s = producer_->Flush(); !s.ok()) TranslatorLost(s);
       ++flushes_;
       ++stats_->tb_flushes;
       // Every jump cache points into the old code: each thread clears its
@@ -209,6 +219,29 @@ void JitEngine::LinkLocked(uint64_t prev_code, int prev_slot, TranslationBlock* 
   }
 }
 
+std::vector<uint8_t> JitEngine::FetchTbBytes(uint64_t pc) const {
+  // Everything a TB at pc may read (translate.h "Pages"): instructions start
+  // on pc's page, the last may end 2 bytes into the next one.
+  const uint64_t max =
+      tb_flags_ & translator::kTbFlagOneInsn ? 4 : translator::wire::kMaxGuestBytes - 2;
+  const uint64_t page_end = PageDown(pc) + kGuestPageSize;
+  const uint64_t first = std::min(max, page_end - pc);
+  std::vector<uint8_t> bytes(first);
+  if (!code_source_.Fetch(pc, bytes.data(), first)) return {};
+  if (first < max) {
+    uint8_t tail[2];
+    if (code_source_.Fetch(page_end, tail, 2)) bytes.insert(bytes.end(), tail, tail + 2);
+  }
+  return bytes;
+}
+
+void JitEngine::TranslatorLost(const absl::Status& status) const {
+  fprintf(stderr, "dbt: cannot go on without a translator: %s\n",
+          std::string(status.message()).c_str());
+  fflush(nullptr);
+  _exit(1);
+}
+
 JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, int prev_slot) {
   {
     TbLock lock(*this);
@@ -218,34 +251,48 @@ JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, in
       return Lookup{tb};
     }
   }
-  // ORDER: the mapping lock before the TB lock. It keeps the guest code
-  // mapped while the translator reads it, and the page marks consistent.
-  GuestMemory::MappingLock mapping(proc_.memory);
-  TbLock lock(*this);
-  // Another thread may have translated it meanwhile.
-  TranslationBlock* tb = registry_->Find(pc, tb_flags_);
-  if (tb == nullptr) {
-    translator::TranslateDebug debug;
-    debug.in_asm = options_.log_in_asm;
-    debug.op = options_.log_op;
-    debug.op_opt = options_.log_op_opt;
-    debug.out_asm = options_.log_out_asm;
-    debug_text_.clear();
-    debug.log = debug.any() ? &debug_text_ : nullptr;
+  while (true) {
+    // 1. Copy the guest bytes (the translator never reads guest memory).
+    std::vector<uint8_t> bytes;
+    uint64_t epoch = 0;
+    {
+      GuestMemory::MappingLock mapping(proc_.memory);
+      epoch = code_epoch_.load(std::memory_order_seq_cst);
+      bytes = FetchTbBytes(pc);
+    }
+    if (bytes.empty()) {
+      // The guest may not execute pc: the caller raises the fetch fault.
+      Lookup failed;
+      failed.fetch_fault = true;
+      return failed;
+    }
 
+    // 2. Translate, with no engine lock held.
+    translator::wire::TranslateRequest request;
+    request.flags = tb_flags_;
+    request.pc = pc;
+    request.debug = debug_bits_;
+    request.bytes = bytes;
+    std::string debug_text;
     const uint64_t start = NowNs();
-    absl::StatusOr<translator::TbTranslation> t =
-        translator::TranslateTb(code_source_, pc, tb_flags_, *buffer_, debug);
-    stats_->translate_ns += NowNs() - start;
-    if (t.status().code() == absl::StatusCode::kResourceExhausted) {
+    absl::StatusOr<translator::TbTranslation> t = producer_->Translate(request, &debug_text);
+    const uint64_t elapsed = NowNs() - start;
+
+    // 3. Insert, unless the code changed meanwhile.
+    GuestMemory::MappingLock mapping(proc_.memory);
+    TbLock lock(*this);
+    stats_->translate_ns += elapsed;
+    const absl::StatusCode code = t.status().code();
+    if (code == absl::StatusCode::kResourceExhausted || code == absl::StatusCode::kAborted) {
       Lookup full;
       full.buffer_full = true;
       full.flushes = flushes_;
       return full;
     }
+    if (code == absl::StatusCode::kUnavailable) TranslatorLost(t.status());
     if (!t.ok()) {
       Lookup failed;
-      failed.fetch_fault = t.status().code() == absl::StatusCode::kNotFound;
+      failed.fetch_fault = code == absl::StatusCode::kNotFound;
       if (!failed.fetch_fault) {
         // A translator bug. Correctness first: this pc runs in the
         // interpreter; say so, because it is a bug to fix.
@@ -254,21 +301,27 @@ JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, in
       }
       return failed;
     }
-    if (!debug_text_.empty() && options_.log != nullptr) {
-      fwrite(debug_text_.data(), 1, debug_text_.size(), options_.log);
+    if (code_epoch_.load(std::memory_order_seq_cst) != epoch) continue;  // made from stale bytes
+    TranslationBlock* tb = registry_->Find(pc, tb_flags_);
+    if (tb == nullptr) {
+      // (Another thread may have inserted pc meanwhile: then this code is
+      // left unused in the buffer.)
+      if (!debug_text.empty() && options_.log != nullptr) {
+        fwrite(debug_text.data(), 1, debug_text.size(), options_.log);
+      }
+      ++stats_->tbs_translated;
+      stats_->guest_insns_translated += t->guest_insns;
+      stats_->host_bytes_emitted += t->code.code_size;
+      tb = registry_->Insert(*std::move(t));
+      // Stores to these pages must now fault first, so the TB is dropped
+      // before its code changes (GuestMemory write-protects them).
+      for (uint64_t page = tb->first_page; page <= tb->last_page; page += kGuestPageSize) {
+        proc_.memory.MarkCodePage(page);
+      }
     }
-    ++stats_->tbs_translated;
-    stats_->guest_insns_translated += t->guest_insns;
-    stats_->host_bytes_emitted += t->code.code_size;
-    tb = registry_->Insert(*std::move(t));
-    // Stores to these pages must now fault first, so the TB is dropped
-    // before its code changes (GuestMemory write-protects them).
-    for (uint64_t page = tb->first_page; page <= tb->last_page; page += kGuestPageSize) {
-      proc_.memory.MarkCodePage(page);
-    }
+    LinkLocked(prev_code, prev_slot, tb);
+    return Lookup{tb};
   }
-  LinkLocked(prev_code, prev_slot, tb);
-  return Lookup{tb};
 }
 
 EngineExit JitEngine::Run(GuestEnv& env) {
@@ -348,6 +401,7 @@ void JitEngine::InvalidateGuestRange(uint64_t addr, uint64_t len) {
   // May run in the SIGSEGV handler of a thread that was in generated code
   // (a store to a code page): it holds no runtime lock (FaultFreeScope).
   TbLock lock(*this);
+  code_epoch_.fetch_add(1, std::memory_order_seq_cst);
   size_t dropped = registry_->InvalidateRange(addr, len);
   if (dropped == 0) return;
   stats_->tb_invalidations += dropped;
@@ -368,6 +422,7 @@ void JitEngine::RecoverAfterFault(GuestEnv& env, uintptr_t host_pc) {
 }
 
 void JitEngine::BeforeFork() {
+  producer_->BeforeFork();
   tb_mutex_.lock();
   threads_mutex_.lock();
 }
@@ -375,6 +430,7 @@ void JitEngine::BeforeFork() {
 void JitEngine::AfterForkParent() {
   threads_mutex_.unlock();
   tb_mutex_.unlock();
+  producer_->AfterForkParent();
 }
 
 void JitEngine::OnForkChild(GuestEnv& env) {
@@ -388,21 +444,16 @@ void JitEngine::OnForkChild(GuestEnv& env) {
     std::erase_if(threads_, [&](const std::unique_ptr<JitThread>& t) { return t->env != &env; });
     for (const auto& t : threads_) t->running.store(false);
   }
-  codegen::CodeGenBufferOptions buffer_options;
-  buffer_options.size = buffer_->size();
-  absl::StatusOr<std::unique_ptr<codegen::CodeGenBuffer>> fresh =
-      codegen::CodeGenBuffer::Create(buffer_options);
-  if (!fresh.ok()) {
-    fprintf(stderr, "dbt: fork: cannot create the child's code buffer: %s\n",
-            std::string(fresh.status().message()).c_str());
+  if (absl::Status s = producer_->ResetForChild(); !s.ok()) {
+    fprintf(stderr, "dbt: fork: cannot set up the child's translation: %s\n",
+            std::string(s.message()).c_str());
     _exit(127);
   }
   TbLock lock(*this);
-  // ORDER: the registry refers to the old buffer; replace it first, then
-  // let the old mapping go (unmapping it in the child leaves the parent's
-  // untouched).
-  registry_ = std::make_unique<TbRegistry>(**fresh);
-  buffer_ = *std::move(fresh);
+  // ORDER: the registry refers to the old buffer (whose mapping the
+  // producer kept or abandoned): replace it before anything looks up.
+  registry_ = std::make_unique<TbRegistry>(producer_->buffer());
+  buffer_ = &producer_->buffer();
   env.epilogue = buffer_->epilogue_address();
   ClearJumpCache(env);
 }

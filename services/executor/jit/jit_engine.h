@@ -1,17 +1,22 @@
 // The JIT execution engine: the dispatcher loop of each guest thread. Looks
-// TBs up (jump cache, then the registry), translates on a miss (in this
-// process for now; the translator service later), chains direct exits, and
-// returns to the runtime for syscalls, exceptions and signals.
+// TBs up (jump cache, then the registry), has a TbProducer translate on a
+// miss (the translator service over the shared-memory ring, or the
+// translator library in-process), chains direct exits, and returns to the
+// runtime for syscalls, exceptions and signals.
 //
 // Threads. One code buffer and one TB registry serve every thread of the
 // process; each thread has its own GuestEnv and jump cache.
-//  - The TB lock (QEMU's tb_lock) guards the registry, code allocation,
-//    linking, invalidation and the stats; lookups take it too. Lock order:
-//    the memory's mapping lock (taken first when translating, which reads
-//    guest code), then the TB lock, then the thread list's lock. Both
-//    runtime locks are FaultFreeScopes: no guest store runs under them, so
-//    the SIGSEGV handler (a store to a code page -> GuestMemory ->
-//    InvalidateGuestRange) never finds its own thread holding one.
+//  - The TB lock (QEMU's tb_lock) guards the registry, linking,
+//    invalidation and the stats; lookups take it too. Translation runs with
+//    no engine lock held (several threads may wait for the translator at
+//    once): the guest bytes are copied under the memory's mapping lock, and
+//    the TB is inserted under mapping lock + TB lock only if no
+//    invalidation happened since the copy (code_epoch_), else translated
+//    again. Lock order: the mapping lock, then the TB lock, then the thread
+//    list's lock. Both runtime locks are FaultFreeScopes: no guest store
+//    runs under them, so the SIGSEGV handler (a store to a code page ->
+//    GuestMemory -> InvalidateGuestRange) never finds its own thread
+//    holding one.
 //  - Chaining patches are single aligned 4-byte stores: safe while other
 //    threads run the code. An invalidated TB may still be running in
 //    another thread; its code stays until the next flush.
@@ -44,6 +49,7 @@
 #include "common/codegen/code_gen_buffer.h"
 #include "services/executor/jit/jit_stats.h"
 #include "services/executor/jit/memory_code_source.h"
+#include "services/executor/jit/tb_producer.h"
 #include "services/executor/jit/tb_registry.h"
 #include "services/executor/runtime/execution_engine.h"
 #include "services/executor/runtime/fault_free_scope.h"
@@ -67,10 +73,14 @@ struct JitOptions {
 
 class JitEngine final : public ExecutionEngine {
  public:
-  // stats must outlive the engine. proc.env is attached.
+  // stats must outlive the engine. proc.env is attached. Translates
+  // in-process (LocalTbProducer).
   static absl::StatusOr<std::unique_ptr<JitEngine>> Create(GuestProcess& proc,
                                                            const JitOptions& options,
                                                            JitStats* stats);
+  // With TBs from `producer` (e.g. the translator service).
+  static std::unique_ptr<JitEngine> Create(GuestProcess& proc, const JitOptions& options,
+                                           JitStats* stats, std::unique_ptr<TbProducer> producer);
   ~JitEngine() override;
 
   EngineExit Run(GuestEnv& env) override;
@@ -89,8 +99,8 @@ class JitEngine final : public ExecutionEngine {
   void AfterForkParent() override;
   // The code buffer is a MAP_SHARED memfd: after fork the child would
   // translate and patch jumps in its parent's buffer. It gets a new, empty
-  // buffer of its own (its TBs are re-translated on demand), and env is its
-  // only thread.
+  // buffer of its own (and its own translator session; its TBs are
+  // re-translated on demand), and env is its only thread.
   void OnForkChild(GuestEnv& env) override;
 
   // After a guest memory fault inside generated code: the guest pc of the
@@ -107,6 +117,11 @@ class JitEngine final : public ExecutionEngine {
     bool buffer_full = false;        // flush (exclusively), then try again
     uint64_t flushes = 0;            // with buffer_full: the flush count seen
   };
+  // The guest bytes a TB at pc may be made of (empty: pc cannot be
+  // fetched). Under the mapping lock.
+  std::vector<uint8_t> FetchTbBytes(uint64_t pc) const;
+  // Reports a translator that is gone for good and ends the process.
+  [[noreturn]] void TranslatorLost(const absl::Status& status) const;
   // The TB lock, as a scope that must not fault.
   class TbLock {
    public:
@@ -118,7 +133,7 @@ class JitEngine final : public ExecutionEngine {
   };
 
   JitEngine(GuestProcess& proc, const JitOptions& options, JitStats* stats,
-            std::unique_ptr<codegen::CodeGenBuffer> buffer);
+            std::unique_ptr<TbProducer> producer);
 
   JitThread& ThreadOf(GuestEnv& env);
   EngineExit Dispatch(JitThread& self);
@@ -148,11 +163,15 @@ class JitEngine final : public ExecutionEngine {
   JitStats* const stats_;  // Under tb_mutex_.
 
   mutable std::mutex tb_mutex_;
-  std::unique_ptr<codegen::CodeGenBuffer> buffer_;
+  std::unique_ptr<TbProducer> producer_;
+  codegen::CodeGenBuffer* buffer_;  // producer_'s
   std::unique_ptr<TbRegistry> registry_;
   MemoryCodeSource code_source_;
-  std::string debug_text_;
+  uint32_t debug_bits_ = 0;  // -d dumps the translator writes (wire::DebugBits)
   uint64_t flushes_ = 0;
+  // Bumped by every invalidation (stores to code pages, fence.i, unmaps):
+  // a translation made from bytes copied before a bump is thrown away.
+  std::atomic<uint64_t> code_epoch_{0};
 
   std::mutex threads_mutex_;
   std::condition_variable threads_cv_;

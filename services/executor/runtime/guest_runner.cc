@@ -122,11 +122,11 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   return exit;
 }
 
-void ExitLikeGuest(const GuestExit& exit) {
+void ExitLikeGuest(const GuestExit& exit, bool report_core_dump) {
   fflush(nullptr);
   if (!exit.signaled) ::exit(exit.status_or_signal);
   const int sig = exit.status_or_signal;
-  if (GuestDefaultAction(sig) == DefaultAction::kCoreDump) {
+  if (report_core_dump && GuestDefaultAction(sig) == DefaultAction::kCoreDump) {
     int host = GuestToHostSignal(sig);
     fprintf(stderr, "dbt: uncaught target signal %d (%s) - core dumped\n", sig,
             strsignal(host != 0 ? host : sig));

@@ -55,9 +55,11 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options);
 
 // Ends this process the way the guest ended: exit(status), or, for a
 // signal, qemu's "dbt: uncaught target signal 11 (Segmentation fault) -
-// core dumped" line on stderr for signals whose default action dumps core,
-// then death by that signal (core dumps disabled first).
-[[noreturn]] void ExitLikeGuest(const GuestExit& exit);
+// core dumped" line on stderr for signals whose default action dumps core
+// (unless report_core_dump is false: a client relaying a session that
+// already printed it), then death by that signal (core dumps disabled
+// first).
+[[noreturn]] void ExitLikeGuest(const GuestExit& exit, bool report_core_dump = true);
 
 // RunGuest, then the error report or ExitLikeGuest: what `dbt run` does.
 [[noreturn]] void RunGuestAndExit(const RunOptions& options);

@@ -10,6 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/executor/jit/jit_engine.h"
+#include "services/executor/jit/local_tb_producer.h"
+#include "services/executor/jit/remote_tb_producer.h"
 #include "services/executor/runtime/guest_runner.h"
 #include "services/executor/runtime/interpreter_engine.h"
 
@@ -103,16 +105,29 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
     }
   } else {
     const JitOptions jit = MakeJitOptions(o, log);
-    options.engine_factory = [jit, stats, log_page,
-                              log](GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
+    const bool remote = !o.local_translator() && !config.translator_data_socket().empty();
+    RemoteTbProducerOptions remote_options;
+    remote_options.socket_path = config.translator_data_socket();
+    remote_options.session_id = config.session_id();
+    remote_options.buffer_bytes = jit.code_buffer_bytes;
+    if (config.translator_reconnect_ms() != 0) {
+      remote_options.reconnect_timeout = absl::Milliseconds(config.translator_reconnect_ms());
+    }
+    options.engine_factory = [jit, stats, log_page, log, remote, remote_options](
+                                 GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
       if (log_page) LogPages(proc, log);
-      absl::StatusOr<std::unique_ptr<JitEngine>> engine = JitEngine::Create(proc, jit, stats);
-      if (!engine.ok()) {
+      absl::StatusOr<std::unique_ptr<TbProducer>> producer;
+      if (remote) {
+        producer = RemoteTbProducer::Create(remote_options);
+      } else {
+        producer = LocalTbProducer::Create(jit.code_buffer_bytes);
+      }
+      if (!producer.ok()) {
         fprintf(stderr, "dbt: cannot set up the JIT: %s\n",
-                std::string(engine.status().message()).c_str());
+                std::string(producer.status().message()).c_str());
         _exit(1);
       }
-      return *std::move(engine);
+      return JitEngine::Create(proc, jit, stats, *std::move(producer));
     };
   }
 

@@ -1,0 +1,204 @@
+#include "clients/private_services.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "clients/service_supervisor.h"
+#include "common/service/client.h"
+
+namespace dbt {
+namespace {
+
+constexpr std::chrono::milliseconds kStartTimeout{10000};
+constexpr std::chrono::milliseconds kStopGrace{3000};
+
+// fork + exec `argv` in a process group of its own, dying with its parent.
+// stdio_log: when set, stdin is /dev/null and stdout/stderr go there;
+// otherwise the child keeps ours.
+absl::StatusOr<pid_t> Spawn(std::vector<std::string> args, const std::string& stdio_log) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int log_fd = -1;
+  if (!stdio_log.empty()) {
+    log_fd = open(stdio_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (log_fd < 0)
+      return absl::InternalError(absl::StrCat("open ", stdio_log, ": ", strerror(errno)));
+  }
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) return absl::ResourceExhaustedError(absl::StrCat("fork: ", strerror(errno)));
+  if (pid == 0) {
+    setpgid(0, 0);
+    // SIGTERM, not SIGKILL: the executor then ends its sessions (guests).
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(1);
+    if (log_fd >= 0) {
+      int null_fd = open("/dev/null", O_RDONLY);
+      dup2(null_fd, 0);
+      dup2(log_fd, 1);
+      dup2(log_fd, 2);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    execv(argv[0], argv.data());
+    dprintf(2, "dbt: exec %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  if (log_fd >= 0) close(log_fd);
+  return pid;
+}
+
+// Waits for a service's gRPC socket to serve, failing fast if it exits.
+absl::Status AwaitServing(pid_t pid, const std::string& socket, const std::string& name) {
+  const auto give_up = std::chrono::steady_clock::now() + kStartTimeout;
+  struct stat st;
+  while (stat(socket.c_str(), &st) != 0) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      return absl::UnavailableError(absl::StrCat("the ", name, " service exited at start"));
+    }
+    if (std::chrono::steady_clock::now() > give_up) {
+      return absl::DeadlineExceededError(absl::StrCat("the ", name, " service did not start"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return WaitForServing(socket, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    give_up - std::chrono::steady_clock::now()));
+}
+
+void StopChild(pid_t pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGTERM);
+  const auto give_up = std::chrono::steady_clock::now() + kStopGrace;
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (waitpid(pid, nullptr, WNOHANG) == pid) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+}
+
+std::string DescribeWait(int status) {
+  if (WIFSIGNALED(status)) return absl::StrCat("killed by signal ", WTERMSIG(status));
+  return absl::StrCat("exited with status ", WEXITSTATUS(status));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start() {
+  std::unique_ptr<PrivateServices> s(new PrivateServices());
+  const char* tmp = getenv("TMPDIR");
+  std::string pattern =
+      absl::StrCat(tmp && *tmp && strlen(tmp) < 60 ? tmp : "/tmp", "/dbt-run-XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError(absl::StrCat("mkdtemp ", pattern, ": ", strerror(errno)));
+  }
+  s->dir_ = pattern;
+  absl::StatusOr<pid_t> translator = s->StartTranslator();
+  if (!translator.ok()) return translator.status();
+  s->translator_pid_ = *translator;
+  absl::StatusOr<pid_t> executor = s->StartExecutor();
+  if (!executor.ok()) return executor.status();
+  s->executor_pid_ = *executor;
+  if (absl::Status st =
+          AwaitServing(*translator, PathsFor(s->dir_, "translator").socket, "translator");
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = AwaitServing(*executor, s->executor_socket(), "executor"); !st.ok()) {
+    return st;
+  }
+  s->supervisor_ = std::thread([p = s.get()] { p->Supervise(); });
+  return s;
+}
+
+PrivateServices::~PrivateServices() {
+  stopping_.store(true);
+  if (supervisor_.joinable()) supervisor_.join();
+  // The executor first: it ends its sessions, which then leave the
+  // translator.
+  StopChild(executor_pid_);
+  StopChild(translator_pid());
+  for (const char* name :
+       {"translator.sock", "translator.data", "translator.log", "executor.sock"}) {
+    unlink(absl::StrCat(dir_, "/", name).c_str());
+  }
+  if (!dir_.empty()) rmdir(dir_.c_str());
+}
+
+std::string PrivateServices::executor_socket() const { return PathsFor(dir_, "executor").socket; }
+
+std::string PrivateServices::translator_data_socket() const { return TranslatorDataSocket(dir_); }
+
+pid_t PrivateServices::translator_pid() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return translator_pid_;
+}
+
+absl::StatusOr<pid_t> PrivateServices::StartTranslator() {
+  absl::StatusOr<std::string> binary = FindServiceBinary("translator");
+  if (!binary.ok()) return binary.status();
+  return Spawn({*binary, "--socket=" + PathsFor(dir_, "translator").socket,
+                "--data_socket=" + translator_data_socket(), "--v=-1"},
+               absl::StrCat(dir_, "/translator.log"));
+}
+
+absl::StatusOr<pid_t> PrivateServices::StartExecutor() {
+  absl::StatusOr<std::string> binary = FindServiceBinary("executor");
+  if (!binary.ok()) return binary.status();
+  return Spawn({*binary, "--socket=" + executor_socket(),
+                "--translator_data=" + translator_data_socket(), "--v=-1"},
+               "");
+}
+
+void PrivateServices::Supervise() {
+  while (!stopping_.load()) {
+    const pid_t pid = translator_pid();
+    const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    if (pidfd < 0) return;
+    pollfd p = {pidfd, POLLIN, 0};
+    while (!stopping_.load() && poll(&p, 1, 50) == 0) {
+    }
+    close(pidfd);
+    if (stopping_.load()) return;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    fprintf(stderr, "dbt: the translator (pid %d) %s; starting a new one\n", static_cast<int>(pid),
+            DescribeWait(status).c_str());
+    absl::StatusOr<pid_t> fresh = StartTranslator();
+    if (!fresh.ok()) {
+      fprintf(stderr, "dbt: cannot restart the translator: %s\n",
+              std::string(fresh.status().message()).c_str());
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      translator_pid_ = *fresh;
+    }
+    if (absl::Status st = AwaitServing(*fresh, PathsFor(dir_, "translator").socket, "translator");
+        !st.ok()) {
+      fprintf(stderr, "dbt: the new translator did not start: %s\n",
+              std::string(st.message()).c_str());
+      return;
+    }
+  }
+}
+
+}  // namespace dbt

@@ -1,0 +1,137 @@
+#include "clients/remote_run.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/service/client.h"
+#include "proto/executor.grpc.pb.h"
+
+namespace dbt {
+namespace {
+
+void WriteAll(int fd, const std::string& data) {
+  const char* p = data.data();
+  size_t n = data.size();
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;  // the reader went away; the guest's own writes tell it
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+}
+
+// Forwards SIGTERM and SIGHUP sent to dbt to the guest while it runs (a CI
+// timeout, a closed terminal). ^C and ^\ reach the guest from the terminal
+// itself (it is in dbt's process group), so dbt ignores them.
+class SignalForwarder {
+ public:
+  SignalForwarder(v1::Executor::Stub& stub, const std::string& session_id)
+      : stub_(stub), session_id_(session_id) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~SignalForwarder() {
+    done_.store(true);
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    const timespec tick = {0, 50 * 1000 * 1000};
+    while (!done_.load()) {
+      const int sig = sigtimedwait(&set, nullptr, &tick);
+      if (sig <= 0) continue;
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      v1::KillRequest request;
+      request.set_session_id(session_id_);
+      request.set_signal(sig);
+      v1::KillResponse response;
+      (void)stub_.Kill(&context, request, &response);
+    }
+  }
+
+  v1::Executor::Stub& stub_;
+  const std::string session_id_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+absl::StatusOr<RemoteRunResult> RunRemote(const std::string& address,
+                                          const v1::StartGuestRequest& request) {
+  // Before gRPC starts threads: they inherit the mask, so SIGTERM/SIGHUP
+  // wait for the forwarder.
+  sigset_t forwarded;
+  sigemptyset(&forwarded);
+  sigaddset(&forwarded, SIGTERM);
+  sigaddset(&forwarded, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+
+  auto channel = ConnectTo(address);
+  auto stub = v1::Executor::NewStub(channel);
+  RemoteRunResult result;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    context.set_wait_for_ready(true);
+    v1::StartGuestResponse response;
+    grpc::Status s = stub->StartGuest(&context, request, &response);
+    if (!s.ok()) {
+      return absl::UnavailableError(
+          absl::StrCat("executor at ", address, ": StartGuest: ", s.error_message()));
+    }
+    result.session_id = response.session_id();
+  }
+
+  bool ended = false;
+  {
+    SignalForwarder forwarder(*stub, result.session_id);
+    grpc::ClientContext context;
+    v1::SessionRequest session;
+    session.set_session_id(result.session_id);
+    std::unique_ptr<grpc::ClientReader<v1::OutputChunk>> reader =
+        stub->StreamOutput(&context, session);
+    v1::OutputChunk chunk;
+    while (reader->Read(&chunk)) {
+      if (!chunk.data().empty()) {
+        WriteAll(chunk.stream() == v1::OutputChunk::STDERR ? 2 : 1, chunk.data());
+      }
+      if (chunk.exited()) {
+        ended = true;
+        result.exit.signaled = chunk.term_signal() != 0;
+        result.exit.status_or_signal =
+            result.exit.signaled ? chunk.term_signal() : chunk.exit_status();
+      }
+    }
+    grpc::Status s = reader->Finish();
+    if (!ended) {
+      return absl::UnavailableError(absl::StrCat("lost the executor at ", address,
+                                                 " while the guest ran: ", s.error_message()));
+    }
+  }
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::SessionRequest session;
+    session.set_session_id(result.session_id);
+    v1::SessionInfo info;
+    if (stub->SessionStats(&context, session, &info).ok()) result.stats = info.stats();
+  }
+  return result;
+}
+
+}  // namespace dbt

@@ -1,0 +1,263 @@
+#include "services/executor/jit/remote_tb_producer.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/jit_abi.h"
+#include "common/shm/fd_passing.h"
+
+namespace dbt::executor {
+namespace wire = translator::wire;
+
+struct RemoteTbProducer::Connection {
+  shm::UniqueFd socket;
+  std::unique_ptr<shm::PeerProcess> peer;
+  std::unique_ptr<shm::ChannelClient> client;
+  std::mutex pool_mutex;
+  // Declared after client: requesters go first.
+  std::vector<shm::ChannelClient::Requester> pool;  // guarded by pool_mutex
+};
+
+namespace {
+
+constexpr absl::Duration kHelloTimeout = absl::Seconds(5);
+
+absl::Status Errno(const std::string& what) {
+  return absl::UnavailableError(absl::StrCat(what, ": ", strerror(errno)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RemoteTbProducer>> RemoteTbProducer::Create(
+    const RemoteTbProducerOptions& options) {
+  codegen::CodeGenBufferOptions buffer_options;
+  buffer_options.size = options.buffer_bytes;
+  absl::StatusOr<std::unique_ptr<codegen::CodeGenBuffer>> buffer =
+      codegen::CodeGenBuffer::Create(buffer_options);
+  if (!buffer.ok()) return buffer.status();
+  std::unique_ptr<RemoteTbProducer> producer(new RemoteTbProducer(options, *std::move(buffer)));
+  absl::StatusOr<std::shared_ptr<Connection>> connection = producer->Connect();
+  if (!connection.ok()) return connection.status();
+  producer->connection_ = *std::move(connection);
+  return producer;
+}
+
+RemoteTbProducer::~RemoteTbProducer() = default;
+
+absl::StatusOr<std::shared_ptr<RemoteTbProducer::Connection>> RemoteTbProducer::Connect() const {
+  const std::string& path = options_.socket_path;
+  auto c = std::make_shared<Connection>();
+  shm::ChannelGeometry geometry;
+  geometry.mailboxes = 64;
+  geometry.max_request_bytes = wire::kMaxRequestBytes;
+  geometry.max_response_bytes = wire::kMaxResponseBytes;
+  absl::StatusOr<std::unique_ptr<shm::ChannelClient>> client =
+      shm::ChannelClient::Create("dbt-tb-channel", geometry);
+  if (!client.ok()) return client.status();
+  c->client = *std::move(client);
+
+  sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) {
+    return absl::InvalidArgumentError(absl::StrCat("translator socket path too long: ", path));
+  }
+  memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  c->socket.Reset(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+  if (!c->socket.valid()) return Errno("socket");
+  if (connect(c->socket.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    return Errno(absl::StrCat("cannot reach the translator at ", path));
+  }
+
+  wire::Hello hello;
+  hello.translator_abi = kTranslatorAbi;
+  hello.buffer_size = buffer_->size();
+  hello.region_size = buffer_->region_size();
+  hello.session_id = options_.session_id;
+  const std::vector<uint8_t> hello_bytes = wire::EncodeHello(hello);
+  const int fds[2] = {c->client->region().fd(), buffer_->fd()};
+  if (absl::Status s = shm::SendFds(
+          c->socket.get(), fds,
+          std::string_view(reinterpret_cast<const char*>(hello_bytes.data()), hello_bytes.size()));
+      !s.ok()) {
+    return absl::UnavailableError(absl::StrCat("translator at ", path, ": ", s.message()));
+  }
+  pollfd p = {c->socket.get(), POLLIN, 0};
+  const int ready = poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(kHelloTimeout)));
+  if (ready <= 0) {
+    return absl::UnavailableError(absl::StrCat("translator at ", path, " did not answer"));
+  }
+  uint8_t reply_bytes[2048];
+  const ssize_t n = recv(c->socket.get(), reply_bytes, sizeof(reply_bytes), 0);
+  if (n <= 0) {
+    return absl::UnavailableError(absl::StrCat("translator at ", path, " closed the connection"));
+  }
+  absl::StatusOr<wire::HelloReply> reply =
+      wire::DecodeHelloReply(absl::Span<const uint8_t>(reply_bytes, static_cast<size_t>(n)));
+  if (!reply.ok()) return reply.status();
+  if (reply->status_code != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the translator at ", path, " refused the session: ", reply->message));
+  }
+  absl::StatusOr<shm::PeerProcess> peer = shm::PeerProcess::FromUnixSocket(c->socket.get());
+  if (!peer.ok()) return peer.status();
+  c->peer = std::make_unique<shm::PeerProcess>(*std::move(peer));
+  return c;
+}
+
+std::shared_ptr<RemoteTbProducer::Connection> RemoteTbProducer::Current(
+    uint64_t* generation) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  *generation = generation_;
+  return connection_;
+}
+
+absl::Status RemoteTbProducer::Reconnect(uint64_t generation, const absl::Status& why) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (generation_ != generation) return connection_ ? absl::OkStatus() : lost_;
+  const pid_t old_pid = connection_ && connection_->peer ? connection_->peer->pid() : 0;
+  fprintf(stderr, "dbt: lost the translator (pid %d): %s; reconnecting to %s\n",
+          static_cast<int>(old_pid), std::string(why.message()).c_str(),
+          options_.socket_path.c_str());
+  connection_.reset();
+  ++generation_;
+  const absl::Time deadline = absl::Now() + options_.reconnect_timeout;
+  absl::Status last;
+  while (true) {
+    absl::StatusOr<std::shared_ptr<Connection>> c = Connect();
+    if (c.ok()) {
+      connection_ = *std::move(c);
+      needs_flush_ = true;
+      ++reconnects_;
+      fprintf(stderr, "dbt: reconnected to the translator (pid %d); translating again\n",
+              static_cast<int>(connection_->peer->pid()));
+      return absl::OkStatus();
+    }
+    last = c.status();
+    if (absl::Now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  lost_ = absl::UnavailableError(absl::StrFormat(
+      "the translator went away (%s) and none came back at %s within %d ms (last: %s)",
+      why.message(), options_.socket_path, absl::ToInt64Milliseconds(options_.reconnect_timeout),
+      last.message()));
+  return lost_;
+}
+
+absl::StatusOr<std::vector<uint8_t>> RemoteTbProducer::Call(const std::vector<uint8_t>& request) {
+  uint64_t generation = 0;
+  std::shared_ptr<Connection> c = Current(&generation);
+  if (!c) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lost_;
+  }
+  std::optional<shm::ChannelClient::Requester> requester;
+  {
+    std::lock_guard<std::mutex> lock(c->pool_mutex);
+    if (!c->pool.empty()) {
+      requester.emplace(std::move(c->pool.back()));
+      c->pool.pop_back();
+    }
+  }
+  if (!requester) {
+    absl::StatusOr<shm::ChannelClient::Requester> fresh = c->client->NewRequester();
+    if (!fresh.ok()) return fresh.status();
+    requester.emplace(*std::move(fresh));
+  }
+  std::vector<uint8_t> answer;
+  shm::WaitOptions wait;
+  wait.timeout = options_.request_timeout;
+  wait.peer = c->peer.get();
+  absl::Status s = requester->Call(request, &answer, wait);
+  if (absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s)) {
+    // The request stays in flight in a channel nobody serves: drop the
+    // requester with the connection.
+    requester.reset();
+    if (absl::Status r = Reconnect(generation, s); !r.ok()) return r;
+    return absl::AbortedError("translator replaced: flush before translating");
+  }
+  {
+    std::lock_guard<std::mutex> lock(c->pool_mutex);
+    c->pool.push_back(*std::move(requester));
+  }
+  if (!s.ok()) return s;
+  return answer;
+}
+
+absl::StatusOr<translator::TbTranslation> RemoteTbProducer::Translate(
+    const wire::TranslateRequest& request, std::string* debug_text) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!connection_) return lost_;
+    if (needs_flush_) return absl::AbortedError("translator replaced: flush before translating");
+  }
+  absl::StatusOr<std::vector<uint8_t>> answer = Call(wire::EncodeTranslateRequest(request));
+  if (!answer.ok()) return answer.status();
+  return wire::DecodeTranslation(*answer, request, buffer_->size(), debug_text);
+}
+
+absl::Status RemoteTbProducer::Flush() {
+  // A translator that dies during the flush is replaced and flushed too.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    uint64_t generation = 0;
+    if (!Current(&generation)) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return lost_;
+    }
+    absl::StatusOr<std::vector<uint8_t>> answer = Call(wire::EncodeFlushRequest());
+    if (absl::IsAborted(answer.status())) continue;
+    if (!answer.ok()) return answer.status();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (generation_ == generation) {
+      needs_flush_ = false;
+      return absl::OkStatus();
+    }
+  }
+  return absl::UnavailableError("the translator keeps going away during a flush");
+}
+
+absl::Status RemoteTbProducer::ResetForChild() {
+  mutex_.unlock();
+  codegen::CodeGenBufferOptions buffer_options;
+  buffer_options.size = buffer_->size();
+  buffer_options.region_size = buffer_->region_size();
+  absl::StatusOr<std::unique_ptr<codegen::CodeGenBuffer>> fresh =
+      codegen::CodeGenBuffer::Create(buffer_options);
+  if (!fresh.ok()) return fresh.status();
+  // The parent's connection is the parent's: its mailboxes must not be
+  // touched from here (destroying requesters writes to them), so it is
+  // abandoned, mapping and all.
+  new std::shared_ptr<Connection>(std::move(connection_));
+  buffer_ = *std::move(fresh);
+  absl::StatusOr<std::shared_ptr<Connection>> c = Connect();
+  if (!c.ok()) return c.status();
+  connection_ = *std::move(c);
+  ++generation_;
+  needs_flush_ = false;
+  return absl::OkStatus();
+}
+
+std::string RemoteTbProducer::Describe() const {
+  return absl::StrFormat("translator service at %s (pid %d)", options_.socket_path,
+                         static_cast<int>(translator_pid()));
+}
+
+pid_t RemoteTbProducer::translator_pid() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return connection_ && connection_->peer ? connection_->peer->pid() : 0;
+}
+
+uint64_t RemoteTbProducer::reconnects() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return reconnects_;
+}
+
+}  // namespace dbt::executor
