@@ -1,18 +1,52 @@
 // dbt-translator: the translator service. See docs/ARCHITECTURE.md for its role.
+//
+// Two sockets: --socket (gRPC: Control, health, dbt.v1.Translator) and
+// --data_socket (SOCK_SEQPACKET, where executor sessions attach their
+// request rings and code buffers; default: the --socket path + ".data").
 #include <cstdio>
+#include <memory>
+#include <string>
 
+#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "common/log.h"
 #include "common/service/server.h"
+#include "services/translator/data_plane/session_listener.h"
 #include "services/translator/translator_service.h"
+
+ABSL_FLAG(std::string, data_socket, "",
+          "Unix SOCK_SEQPACKET socket where executor sessions attach (default: the --socket "
+          "path + \".data\"; none when only --listen is given).");
 
 int main(int argc, char** argv) {
   dbt::BlockTerminationSignals();
-  absl::SetProgramUsageMessage("dbt translator service: --socket=PATH [--listen=HOST:PORT] [--v=1]");
+  absl::SetProgramUsageMessage(
+      "dbt translator service: --socket=PATH [--data_socket=PATH] [--listen=HOST:PORT] [--v=1]");
   absl::ParseCommandLine(argc, argv);
   dbt::ServerConfig config;
   if (!dbt::ApplyCommonServiceFlags("translator", &config)) return 2;
-  dbt::TranslatorService service;
+
+  std::string data_socket = absl::GetFlag(FLAGS_data_socket);
+  if (data_socket.empty() && !config.unix_socket.empty())
+    data_socket = config.unix_socket + ".data";
+  std::unique_ptr<dbt::translator::SessionListener> listener;
+  if (!data_socket.empty()) {
+    // Started before the gRPC server (its threads inherit the blocked
+    // termination signals) and stopped after it: a client that sees the
+    // service healthy can attach.
+    listener = std::make_unique<dbt::translator::SessionListener>(data_socket);
+    if (absl::Status s = listener->Start(); !s.ok()) {
+      fprintf(stderr, "dbt-translator: data socket: %s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+  } else {
+    DBT_LOG(0) << "no data socket (give --socket or --data_socket): no executor can attach";
+  }
+
+  dbt::TranslatorService service(listener.get());
   config.services.push_back({"dbt.v1.Translator", &service});
-  return dbt::RunServer(config);
+  const int status = dbt::RunServer(config);
+  if (listener != nullptr) listener->Stop();
+  return status;
 }
