@@ -169,7 +169,10 @@ absl::StatusOr<pid_t> PrivateServices::StartExecutor() {
 }
 
 void PrivateServices::Supervise() {
-  while (!stopping_.load()) {
+  // A translator that keeps dying (say, on one guest block) is not
+  // restarted forever: the session then fails with a clear error.
+  constexpr int kMaxRestarts = 5;
+  for (int restarts = 0; !stopping_.load(); ++restarts) {
     const pid_t pid = translator_pid();
     const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
     if (pidfd < 0) return;
@@ -180,8 +183,16 @@ void PrivateServices::Supervise() {
     if (stopping_.load()) return;
     int status = 0;
     waitpid(pid, &status, 0);
+    if (restarts == kMaxRestarts) {
+      fprintf(stderr, "dbt: the translator (pid %d) %s; it died %d times, not restarting it\n",
+              static_cast<int>(pid), DescribeWait(status).c_str(), restarts + 1);
+      return;
+    }
     fprintf(stderr, "dbt: the translator (pid %d) %s; starting a new one\n", static_cast<int>(pid),
             DescribeWait(status).c_str());
+    // A killed translator left its sockets behind; the new one must not be
+    // mistaken for ready because the old file is there.
+    unlink(PathsFor(dir_, "translator").socket.c_str());
     absl::StatusOr<pid_t> fresh = StartTranslator();
     if (!fresh.ok()) {
       fprintf(stderr, "dbt: cannot restart the translator: %s\n",

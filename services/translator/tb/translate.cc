@@ -43,7 +43,8 @@ absl::StatusOr<TranslatedTb> TranslateBlock(ir::Block& block, codegen::CodeGenBu
   }
   if (options.dump_out_asm) {
     *options.dump_out_asm =
-        backend::x86_64::Disassemble(buffer.rx_at(tb.code_offset), tb.code_size);
+        // The writer's view: the translator service maps no RX view.
+        backend::x86_64::Disassemble(buffer.rw_at(tb.code_offset), tb.code_size);
   }
   return tb;
 }
