@@ -113,6 +113,7 @@ int RunServer(const ServerConfig& config) {
   sigwait(&set, &sig);
   DBT_LOG(0) << "received " << strsignal(sig) << ", shutting down";
 
+  if (config.on_stop) config.on_stop();
   health->Shutdown();
   // In-flight RPCs get a short grace period; streams are then cancelled.
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));

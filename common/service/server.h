@@ -5,6 +5,7 @@
 #ifndef DBT_COMMON_SERVICE_SERVER_H_
 #define DBT_COMMON_SERVICE_SERVER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct ServerConfig {
   // The service's own APIs; each is also registered with the health service
   // under its full name (e.g. "dbt.v1.Translator").
   std::vector<std::pair<std::string, grpc::Service*>> services;
+  // Called once SIGTERM/SIGINT arrived, before the server stops taking RPCs:
+  // the executor ends its sessions here, so streams still open see the end.
+  std::function<void()> on_stop;
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread so that every thread

@@ -1,15 +1,56 @@
-// The dbt.v1.Executor gRPC API (proto/executor.proto).
+// The dbt.v1.Executor gRPC API (proto/executor.proto): each StartGuest runs
+// the guest in a session process of its own (this binary again, as
+// `executor --session_fd=3 --stats_fd=4`, services/executor/session), which
+// the service watches, streams the output of, kills and reports on.
 #ifndef DBT_SERVICES_EXECUTOR_EXECUTOR_SERVICE_H_
 #define DBT_SERVICES_EXECUTOR_EXECUTOR_SERVICE_H_
 
+#include <cstdint>
+#include <mutex>
+#include <string>
+
 #include "proto/executor.grpc.pb.h"
+#include "services/executor/service/session_table.h"
 
 namespace dbt {
 
-// Control-plane RPCs not implemented yet answer UNIMPLEMENTED (the generated
-// base class's behaviour); Status and health are served for every service by
-// common/service.
-class ExecutorService final : public v1::Executor::Service {};
+struct ExecutorSettings {
+  // Copied into every SessionConfig.
+  std::string translator_data_socket;
+  uint32_t translator_reconnect_ms = 10000;
+  // The binary that runs sessions; it must dispatch on --session_fd/--stats_fd.
+  std::string session_binary = "/proc/self/exe";
+};
+
+class ExecutorService final : public v1::Executor::Service {
+ public:
+  explicit ExecutorService(ExecutorSettings settings) : settings_(std::move(settings)) {}
+  // Shutdown() if not done yet.
+  ~ExecutorService() override;
+
+  // Refuses new sessions, SIGKILLs every running one and waits until each is
+  // reaped, so that no session outlives the service. Streams still open see
+  // their sessions end (term_signal 9). Idempotent.
+  void Shutdown();
+
+  grpc::Status StartGuest(grpc::ServerContext* context, const v1::StartGuestRequest* request,
+                          v1::StartGuestResponse* response) override;
+  grpc::Status StreamOutput(grpc::ServerContext* context, const v1::SessionRequest* request,
+                            grpc::ServerWriter<v1::OutputChunk>* writer) override;
+  grpc::Status Kill(grpc::ServerContext* context, const v1::KillRequest* request,
+                    v1::KillResponse* response) override;
+  grpc::Status ListSessions(grpc::ServerContext* context, const v1::ListSessionsRequest* request,
+                            v1::ListSessionsResponse* response) override;
+  grpc::Status SessionStats(grpc::ServerContext* context, const v1::SessionRequest* request,
+                            v1::SessionInfo* response) override;
+
+ private:
+  const ExecutorSettings settings_;
+  // Held across a start, so that Shutdown sees every session started.
+  std::mutex start_mu_;
+  bool shutting_down_ = false;
+  executor::SessionTable sessions_;
+};
 
 }  // namespace dbt
 

@@ -1,19 +1,31 @@
 // dbt-executor: the executor service. See docs/ARCHITECTURE.md for its role.
 //
 //   executor --socket=PATH [--listen=HOST:PORT] [--v=1] [--translator_data=PATH]
-//       the service: StartGuest starts a session process per guest
+//            [--translator_reconnect_ms=N]
+//       the service: StartGuest starts a session process per guest; on
+//       SIGTERM/SIGINT every session still running is killed and reaped
 //   executor --session_fd=N --stats_fd=M
 //       a session process (started by the service, never by hand): runs one
 //       guest and exits the way it did (services/executor/session)
+#include <signal.h>
+
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
+#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "common/service/server.h"
 #include "services/executor/executor_service.h"
 #include "services/executor/session/session_main.h"
+
+ABSL_FLAG(std::string, translator_data, "",
+          "The translator's data socket (SOCK_SEQPACKET), handed to every session.");
+ABSL_FLAG(uint32_t, translator_reconnect_ms, 10000,
+          "How long a session waits for a translator that went away, in ms.");
 
 namespace {
 
@@ -38,11 +50,21 @@ int main(int argc, char** argv) {
 
   dbt::BlockTerminationSignals();
   absl::SetProgramUsageMessage(
-      "dbt executor service: --socket=PATH [--listen=HOST:PORT] [--translator_data=PATH] [--v=1]");
+      "dbt executor service: --socket=PATH [--listen=HOST:PORT] [--translator_data=PATH] "
+      "[--translator_reconnect_ms=N] [--v=1]");
   absl::ParseCommandLine(argc, argv);
   dbt::ServerConfig config;
   if (!dbt::ApplyCommonServiceFlags("executor", &config)) return 2;
-  dbt::ExecutorService service;
+  // A session that dies before reading its config must not kill the service
+  // with SIGPIPE; sessions start with default dispositions (session_spawn.h).
+  signal(SIGPIPE, SIG_IGN);
+  dbt::ExecutorSettings settings;
+  settings.translator_data_socket = absl::GetFlag(FLAGS_translator_data);
+  settings.translator_reconnect_ms = absl::GetFlag(FLAGS_translator_reconnect_ms);
+  dbt::ExecutorService service(settings);
   config.services.push_back({"dbt.v1.Executor", &service});
-  return dbt::RunServer(config);
+  config.on_stop = [&service] { service.Shutdown(); };
+  const int status = dbt::RunServer(config);
+  service.Shutdown();  // also when the server could not start
+  return status;
 }

@@ -1,0 +1,125 @@
+#include "services/executor/executor_service.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace dbt {
+namespace {
+
+using executor::OutputBuffer;
+using executor::SessionProcess;
+
+// How often a waiting stream checks whether its client went away.
+constexpr std::chrono::milliseconds kCancelPoll(100);
+
+grpc::Status ToGrpc(const absl::Status& status) {
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+grpc::Status UnknownSession(const std::string& id) {
+  return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat("no session '", id, "'"));
+}
+
+}  // namespace
+
+ExecutorService::~ExecutorService() { Shutdown(); }
+
+void ExecutorService::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(start_mu_);
+    shutting_down_ = true;
+  }
+  std::vector<std::shared_ptr<SessionProcess>> all = sessions_.All();
+  for (const auto& session : all) session->Kill(SIGKILL).IgnoreError();
+  for (const auto& session : all) {
+    session->WaitEnded();
+    session->StopWatching();
+  }
+}
+
+grpc::Status ExecutorService::StartGuest(grpc::ServerContext* context,
+                                         const v1::StartGuestRequest* request,
+                                         v1::StartGuestResponse* response) {
+  if (request->program().empty())
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no program");
+  if (request->inherit_stdio() && request->stream_output()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "inherit_stdio and stream_output exclude each other");
+  }
+  std::lock_guard<std::mutex> lock(start_mu_);
+  if (shutting_down_)
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the executor is shutting down");
+  v1::SessionConfig config;
+  config.set_session_id(sessions_.NewId());
+  *config.mutable_request() = *request;
+  config.set_translator_data_socket(settings_.translator_data_socket);
+  config.set_translator_reconnect_ms(settings_.translator_reconnect_ms);
+  absl::StatusOr<std::shared_ptr<SessionProcess>> session =
+      SessionProcess::Start(config, settings_.session_binary);
+  if (!session.ok()) return ToGrpc(session.status());
+  sessions_.Add(*session);
+  if (!(*session)->start_error().ok()) return ToGrpc((*session)->start_error());
+  response->set_session_id(config.session_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status ExecutorService::StreamOutput(grpc::ServerContext* context,
+                                           const v1::SessionRequest* request,
+                                           grpc::ServerWriter<v1::OutputChunk>* writer) {
+  std::shared_ptr<SessionProcess> session = sessions_.Find(request->session_id());
+  if (session == nullptr) return UnknownSession(request->session_id());
+  OutputBuffer::Cursor cursor = 0;
+  while (!context->IsCancelled()) {
+    OutputBuffer::Batch batch = session->output().Next(&cursor, kCancelPoll);
+    for (const OutputBuffer::Chunk& chunk : batch.chunks) {
+      v1::OutputChunk message;
+      message.set_stream(chunk.stream);
+      message.set_data(*chunk.data);
+      if (!writer->Write(message))
+        return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+    }
+    if (batch.finished) {
+      v1::OutputChunk last;
+      last.set_exited(true);
+      last.set_exit_status(batch.exit.exit_status);
+      last.set_term_signal(batch.exit.term_signal);
+      writer->Write(last);
+      return grpc::Status::OK;
+    }
+  }
+  return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+}
+
+grpc::Status ExecutorService::Kill(grpc::ServerContext* context, const v1::KillRequest* request,
+                                   v1::KillResponse* response) {
+  if (request->signal() < 0 || request->signal() >= NSIG) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("no signal ", request->signal()));
+  }
+  std::shared_ptr<SessionProcess> session = sessions_.Find(request->session_id());
+  if (session == nullptr) return UnknownSession(request->session_id());
+  return ToGrpc(session->Kill(request->signal() == 0 ? SIGKILL : request->signal()));
+}
+
+grpc::Status ExecutorService::ListSessions(grpc::ServerContext* context,
+                                           const v1::ListSessionsRequest* request,
+                                           v1::ListSessionsResponse* response) {
+  for (const auto& session : sessions_.All()) *response->add_sessions() = session->Info();
+  return grpc::Status::OK;
+}
+
+grpc::Status ExecutorService::SessionStats(grpc::ServerContext* context,
+                                           const v1::SessionRequest* request,
+                                           v1::SessionInfo* response) {
+  std::shared_ptr<SessionProcess> session = sessions_.Find(request->session_id());
+  if (session == nullptr) return UnknownSession(request->session_id());
+  *response = session->Info();
+  return grpc::Status::OK;
+}
+
+}  // namespace dbt
