@@ -1,5 +1,6 @@
 #include "services/translator/data_plane/translator_session.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <utility>
@@ -16,6 +17,19 @@ namespace {
 // correct executor sends none; a ring whose positions are corrupt would
 // otherwise report DataLoss on every Receive without ever sleeping.
 constexpr int kMaxConsecutiveDataLoss = 4096;
+
+// How often an idle session looks at its connection. The executor closing it
+// ends the session as its exit does (e.g. it reconnects with a new channel
+// and buffer: the old ones must not stay mapped here until it exits).
+constexpr absl::Duration kConnectionCheckInterval = absl::Seconds(1);
+
+// True when the executor closed its end of `conn` (or it failed). Never
+// blocks; anything it might have sent is left unread.
+bool ConnectionClosed(int conn) {
+  pollfd p{conn, POLLRDHUP, 0};
+  const int r = poll(&p, 1, 0);
+  return r > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
 
 }  // namespace
 
@@ -76,7 +90,7 @@ void TranslatorSession::Run() {
              << " bytes";
 
   absl::Status ended = SendHelloReply(conn_.get(), absl::OkStatus());
-  if (ended.ok()) ended = Serve(*channel, *attached->buffer, *attached->peer);
+  if (ended.ok()) ended = Serve(conn_.get(), *channel, *attached->buffer, *attached->peer);
 
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -90,11 +104,13 @@ void TranslatorSession::Run() {
   finished_.store(true, std::memory_order_release);
 }
 
-absl::Status TranslatorSession::Serve(shm::ChannelServer& channel, codegen::CodeGenBuffer& buffer,
+absl::Status TranslatorSession::Serve(int conn, shm::ChannelServer& channel,
+                                      codegen::CodeGenBuffer& buffer,
                                       const shm::PeerProcess& peer) {
-  // No deadline: an idle session costs a futex sleep, woken every
-  // peer_poll_interval to see whether the session process is still there.
-  const shm::WaitOptions wait{.timeout = absl::InfiniteDuration(), .peer = &peer};
+  // An idle session costs a futex sleep, woken every peer_poll_interval to
+  // see whether the session process is still there, and every
+  // kConnectionCheckInterval to see whether it closed its connection.
+  const shm::WaitOptions wait{.timeout = kConnectionCheckInterval, .peer = &peer};
   shm::ChannelRequest request;
   int data_loss_in_a_row = 0;
   for (;;) {
@@ -111,6 +127,11 @@ absl::Status TranslatorSession::Serve(shm::ChannelServer& channel, codegen::Code
       if (++data_loss_in_a_row >= kMaxConsecutiveDataLoss) {
         return absl::DataLossError("request ring keeps failing; session dropped");
       }
+      continue;
+    }
+    if (absl::IsDeadlineExceeded(received)) {
+      if (ConnectionClosed(conn))
+        return absl::UnavailableError("the session closed its connection");
       continue;
     }
     if (!received.ok()) return received;  // Unavailable: peer exited; Cancelled: shutdown

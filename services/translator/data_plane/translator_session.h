@@ -1,6 +1,7 @@
 // One executor session, translator side: the attach handshake on its
 // accepted connection, then serving its request ring from a thread of its
-// own until the session process exits (or the translator shuts down).
+// own until the session process exits or closes the connection (or the
+// translator shuts down).
 //
 // Life cycle, on the session's thread (Run):
 //   ReceiveHello -> HelloReply -> attached: Receive / HandleRequest / Respond
@@ -47,8 +48,9 @@ class TranslatorSession {
   bool finished() const { return finished_.load(std::memory_order_acquire); }
 
  private:
-  // Serves the ring until the peer exits or Interrupt(); returns why.
-  absl::Status Serve(shm::ChannelServer& channel, codegen::CodeGenBuffer& buffer,
+  // Serves the ring until the peer exits, closes `conn`, or Interrupt();
+  // returns why.
+  absl::Status Serve(int conn, shm::ChannelServer& channel, codegen::CodeGenBuffer& buffer,
                      const shm::PeerProcess& peer);
 
   const uint64_t serial_;
