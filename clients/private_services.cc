@@ -132,10 +132,14 @@ absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start() {
 PrivateServices::~PrivateServices() {
   stopping_.store(true);
   if (supervisor_.joinable()) supervisor_.join();
-  // The executor first: it ends its sessions, which then leave the
-  // translator.
-  StopChild(executor_pid_);
-  StopChild(translator_pid());
+  // Both at once (each takes a few milliseconds to shut gRPC down); the
+  // session has ended, so the translator has no one to serve.
+  const pid_t executor = executor_pid_;
+  const pid_t translator = translator_pid();
+  if (executor > 0) kill(executor, SIGTERM);
+  if (translator > 0) kill(translator, SIGTERM);
+  StopChild(executor);
+  StopChild(translator);
   for (const char* name :
        {"translator.sock", "translator.data", "translator.log", "executor.sock"}) {
     unlink(absl::StrCat(dir_, "/", name).c_str());
