@@ -109,6 +109,9 @@ class TestSession {
                                                       std::string* debug_text = nullptr);
   // A kFlush request (the caller runs no generated code, trivially).
   absl::Status Flush(shm::ChannelClient::Requester& requester);
+  // Closes the connection to the data socket: the translator ends the
+  // session as if this process had exited.
+  void CloseConnection() { conn_.Reset(); }
   // Any payload, answered or not.
   absl::Status Call(shm::ChannelClient::Requester& requester, const std::vector<uint8_t>& payload,
                     std::vector<uint8_t>* answer);

@@ -28,6 +28,19 @@ absl::Status Errno(absl::string_view what, absl::string_view path) {
 // session threads.
 constexpr int kReapIntervalMs = 1000;
 
+// True when something accepts SOCK_SEQPACKET connections at `path`.
+// (UnixSocketIsLive tries SOCK_STREAM, which a SEQPACKET listener refuses
+// with EPROTOTYPE: to it, a running translator's data socket looks stale.)
+bool SeqpacketSocketIsLive(const std::string& path) {
+  if (path.size() > kMaxUnixSocketPath) return false;
+  shm::UniqueFd fd(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  memcpy(addr.sun_path, path.data(), path.size());
+  return connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+}
+
 }  // namespace
 
 SessionListener::SessionListener(std::string socket_path) : socket_path_(std::move(socket_path)) {}
@@ -36,6 +49,11 @@ SessionListener::~SessionListener() { Stop(); }
 
 absl::Status SessionListener::Start() {
   if (started_) return absl::FailedPreconditionError("data socket already started");
+  if (SeqpacketSocketIsLive(socket_path_)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("socket ", socket_path_, " is already in use by another process"));
+  }
+  // Checks the directory, refuses a non-socket, removes a stale socket.
   if (absl::Status s = PrepareUnixSocketPath(socket_path_); !s.ok()) return s;
   shm::UniqueFd fd(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return Errno("socket() for", socket_path_);
