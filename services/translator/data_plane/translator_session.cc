@@ -139,19 +139,23 @@ absl::Status TranslatorSession::Serve(int conn, shm::ChannelServer& channel,
     const int64_t start_ns = shm::MonotonicNowNs();
     stats_->CountRequest();
     RequestOutcome out = HandleRequest(request.payload(), buffer, flush_requested_);
-    absl::Status answered = out.status.ok() ? channel.Respond(request, out.response)
-                                            : channel.RespondError(request, out.status);
+    // ORDER: counted before the answer is written, so an executor that has
+    // its answer finds it in Stats.
     switch (out.kind) {
       case RequestOutcome::Kind::kRejected:
         stats_->CountRejected();
         break;
       case RequestOutcome::Kind::kTranslate:
-        stats_->RecordLatency(static_cast<uint64_t>(shm::MonotonicNowNs() - start_ns));
         if (out.status.ok()) stats_->CountTranslated(out.host_bytes);
         break;
       case RequestOutcome::Kind::kFlush:
         stats_->CountFlush();
         break;
+    }
+    absl::Status answered = out.status.ok() ? channel.Respond(request, out.response)
+                                            : channel.RespondError(request, out.status);
+    if (out.kind == RequestOutcome::Kind::kTranslate) {
+      stats_->RecordLatency(static_cast<uint64_t>(shm::MonotonicNowNs() - start_ns));
     }
     if (!answered.ok()) {
       DBT_LOG(1) << "session #" << serial_ << ": cannot answer: " << answered.message();
