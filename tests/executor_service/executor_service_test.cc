@@ -2,6 +2,7 @@
 // guest (session_guest.c) in session processes. Expected outputs are what
 // session_guest.c writes (checked against qemu-riscv64: same bytes per
 // stream, exit 3 for "exit 3", SIGABRT for "abort").
+#include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,6 +68,42 @@ TEST_F(ExecutorServiceTest, DeathBySignalIsReportedAsTheSignal) {
   EXPECT_EQ(o.term_signal, SIGABRT);
   // The guest ended on its own: EXITED, not KILLED.
   EXPECT_EQ(WaitUntilEnded(id).state(), SessionInfo::EXITED);
+}
+
+TEST_F(ExecutorServiceTest, GuestStartsWithDefaultDispositions) {
+  // The service ignores SIGPIPE; its sessions must not inherit that (qemu and
+  // a native run: the write kills the program with SIGPIPE).
+  StreamedOutput o = Collect(StartGuest(GuestRequest({"sigpipe"})));
+  ASSERT_TRUE(o.exited);
+  EXPECT_EQ(o.term_signal, SIGPIPE) << o.err;
+  EXPECT_EQ(o.err, "");
+}
+
+// A hex field of /proc/PID/status ("SigIgn", "SigBlk"); ~0 when missing.
+uint64_t StatusMask(pid_t pid, const std::string& field) {
+  const std::string status = ReadFile("/proc/" + std::to_string(pid) + "/status");
+  const size_t at = status.find("\n" + field + ":");
+  if (at == std::string::npos) return ~uint64_t{0};
+  return std::stoull(status.substr(at + field.size() + 2), nullptr, 16);
+}
+
+TEST_F(ExecutorServiceTest, SessionProcessDoesNotInheritTheServicesSignalState) {
+  // The service ignores SIGPIPE and blocks SIGTERM/SIGINT in every thread.
+  ASSERT_NE(StatusMask(service_pid(), "SigIgn") & (uint64_t{1} << (SIGPIPE - 1)), 0u);
+  const std::string id = StartGuest(GuestRequest({"sleep"}));
+  OutputStream stream(*stub_, id);
+  ASSERT_TRUE(stream.ReadUntilStdout("sleeping\n"));
+  SessionInfo info;
+  ASSERT_TRUE(SessionStats(id, &info).ok());
+  const pid_t pid = static_cast<pid_t>(info.guest_pid());
+  // (The session may ignore signals of its own choosing: only the service's
+  // SIGPIPE is checked.)
+  const uint64_t ignored = StatusMask(pid, "SigIgn");
+  EXPECT_EQ(ignored & (uint64_t{1} << (SIGPIPE - 1)), 0u) << std::hex << ignored;
+  const uint64_t blocked = StatusMask(pid, "SigBlk");
+  EXPECT_EQ(blocked & (uint64_t{1} << (SIGTERM - 1)), 0u) << std::hex << blocked;
+  EXPECT_EQ(blocked & (uint64_t{1} << (SIGINT - 1)), 0u) << std::hex << blocked;
+  ASSERT_TRUE(Kill(id, SIGKILL).ok());
 }
 
 TEST_F(ExecutorServiceTest, KillEndsALongRunningGuest) {
@@ -207,6 +244,41 @@ TEST_F(ExecutorServiceTest, BadCwdEndsTheSessionWithADbtMessage) {
   EXPECT_EQ(o.exit_status, 1);
   EXPECT_EQ(o.err.rfind("dbt:", 0), 0u) << o.err;
   EXPECT_EQ(o.out, "");
+}
+
+TEST_F(ExecutorServiceTest, SessionProcessHoldsNoOtherCopiesOfItsFds) {
+  const std::string id = StartGuest(GuestRequest({"sleep"}));
+  OutputStream stream(*stub_, id);
+  ASSERT_TRUE(stream.ReadUntilStdout("sleeping\n"));
+  SessionInfo info;
+  ASSERT_TRUE(SessionStats(id, &info).ok());
+  const std::string fd_dir = "/proc/" + std::to_string(info.guest_pid()) + "/fd/";
+  auto link = [&](const std::string& fd) {
+    char target[256] = {};
+    return readlink((fd_dir + fd).c_str(), target, sizeof(target) - 1) > 0 ? std::string(target)
+                                                                           : std::string();
+  };
+  const std::string out = link("1"), err = link("2");
+  EXPECT_EQ(out.rfind("pipe:", 0), 0u) << out;
+  EXPECT_EQ(err.rfind("pipe:", 0), 0u) << err;
+  EXPECT_NE(out, err);
+  EXPECT_EQ(link("0"), "/dev/null");
+  // The session's own fds above 2 (code buffer, stats page, ...) are its
+  // business; what the service handed over must appear once, at 0..4, and
+  // nothing of the service's (its gRPC sockets) at all. With local_translator
+  // the session has no socket of its own.
+  DIR* d = opendir(fd_dir.c_str());
+  ASSERT_NE(d, nullptr);
+  while (dirent* e = readdir(d)) {
+    const std::string fd = e->d_name;
+    if (fd == "." || fd == ".." || fd == "0" || fd == "1" || fd == "2") continue;
+    const std::string target = link(fd);
+    EXPECT_NE(target, out) << "fd " << fd << " is another copy of stdout";
+    EXPECT_NE(target, err) << "fd " << fd << " is another copy of stderr";
+    EXPECT_EQ(target.rfind("socket:", 0), std::string::npos) << "fd " << fd << " is " << target;
+  }
+  closedir(d);
+  ASSERT_TRUE(Kill(id, SIGKILL).ok());
 }
 
 TEST_F(ExecutorServiceTest, TwoSessionsRunAtOnce) {

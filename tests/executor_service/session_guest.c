@@ -71,6 +71,15 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (strcmp(mode, "sigpipe") == 0) {
+    // A write to a pipe nobody reads: death by SIGPIPE, unless SIGPIPE is
+    // ignored (then "EPIPE" and exit 1).
+    int p[2];
+    if (pipe(p) != 0) return 2;
+    close(p[0]);
+    if (write(p[1], "x", 1) < 0) Put(2, "EPIPE\n");
+    return 1;
+  }
   if (strcmp(mode, "pgrp") == 0) {
     snprintf(line, sizeof(line), "pgrp=%ld\n", (long)getpgrp());
     Put(1, line);
