@@ -85,7 +85,8 @@ absl::StatusOr<std::unique_ptr<CodeGenBuffer>> CodeGenBuffer::Attach(int fd, siz
   }
   buffer->size_ = size;
   buffer->region_size_ = region_size;
-  if (region_size == 0 || region_size % PageSize() != 0 || size < FirstRegionOffset()) {
+  if (region_size == 0 || region_size % PageSize() != 0 || size < FirstRegionOffset() ||
+      region_size > size) {
     return absl::InvalidArgumentError("code_gen_buffer: bad size or region size");
   }
   buffer->num_regions_ =

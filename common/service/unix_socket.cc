@@ -13,14 +13,22 @@ namespace dbt {
 
 bool UnixSocketIsLive(const std::string& path) {
   if (path.size() > kMaxUnixSocketPath) return false;
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   memcpy(addr.sun_path, path.data(), path.size());
-  bool live = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return live;
+  // gRPC listens on stream sockets, the translator's data socket is
+  // SOCK_SEQPACKET: connecting with the wrong type fails with EPROTOTYPE,
+  // which still means someone listens there.
+  for (int type : {SOCK_STREAM, SOCK_SEQPACKET}) {
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    const int rc = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    const int err = errno;
+    close(fd);
+    if (rc == 0) return true;
+    if (err != EPROTOTYPE) return false;
+  }
+  return false;
 }
 
 absl::Status PrepareUnixSocketPath(const std::string& path) {

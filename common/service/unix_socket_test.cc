@@ -24,8 +24,8 @@ class UnixSocketTest : public ::testing::Test {
   }
   void TearDown() override { std::string cmd = "rm -rf " + dir_; (void)system(cmd.c_str()); }
 
-  int ListenOn(const std::string& path) {
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  int ListenOn(const std::string& path, int type = SOCK_STREAM) {
+    int fd = socket(AF_UNIX, type, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     strcpy(addr.sun_path, path.c_str());
@@ -52,6 +52,16 @@ TEST_F(UnixSocketTest, LiveSocketIsRefused) {
   EXPECT_EQ(st.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(st.message().find("already in use"), std::string::npos) << st;
   close(fd);
+}
+
+// The translator's data socket is SOCK_SEQPACKET: live too.
+TEST_F(UnixSocketTest, LiveSeqpacketSocketIsRefused) {
+  std::string path = dir_ + "/data.sock";
+  int fd = ListenOn(path, SOCK_SEQPACKET);
+  EXPECT_TRUE(UnixSocketIsLive(path));
+  EXPECT_EQ(PrepareUnixSocketPath(path).code(), absl::StatusCode::kAlreadyExists);
+  close(fd);
+  EXPECT_FALSE(UnixSocketIsLive(path));
 }
 
 TEST_F(UnixSocketTest, StaleSocketIsReplaced) {
