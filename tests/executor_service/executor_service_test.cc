@@ -396,6 +396,13 @@ TEST_F(ExecutorServiceTest, InheritStdioGivesTheGuestTheServicesFdsAndProcessGro
   EXPECT_EQ(o.out, "");  // not streamed: written to the service's stdout
   EXPECT_NE(ServiceOutput().find("pgrp=" + std::to_string(group_leader) + "\n"), std::string::npos)
       << ServiceOutput();
+
+  // A group that cannot be joined (its leader is gone) is no reason to fail:
+  // the guest stays in the service's group, which is this test's.
+  StreamedOutput again = Collect(StartGuest(request));
+  EXPECT_EQ(again.exit_status, 0);
+  EXPECT_NE(ServiceOutput().find("pgrp=" + std::to_string(getpgrp()) + "\n"), std::string::npos)
+      << ServiceOutput();
 }
 
 TEST_F(ExecutorServiceTest, ForgetsAllButTheLast256EndedSessions) {
@@ -426,6 +433,9 @@ TEST_F(ExecutorServiceTest, RejectsBadRequests) {
   v1::StartGuestRequest empty = GuestRequest({});
   empty.set_program("");
   EXPECT_EQ(TryStartGuest(empty, &id).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::StartGuestRequest both = GuestRequest({"exit", "0"});
+  both.set_inherit_stdio(true);  // and stream_output: one or the other
+  EXPECT_EQ(TryStartGuest(both, &id).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Kill("s99", 0).error_code(), grpc::StatusCode::NOT_FOUND);
   SessionInfo info;
   EXPECT_EQ(SessionStats("s99", &info).error_code(), grpc::StatusCode::NOT_FOUND);
