@@ -41,6 +41,10 @@ struct RemoteTbProducerOptions {
   // Longest a single translation may take before the translator counts as
   // hung (and is treated as gone).
   absl::Duration request_timeout = absl::Seconds(60);
+  // Poll for the answer this long before sleeping: most TBs are translated
+  // within it, and a sleeping requester costs a cross-CPU wake-up (~35 us on
+  // this project's 2-CPU VM; docs/ARCHITECTURE.md "Ring latency").
+  absl::Duration request_spin = absl::Microseconds(100);
 };
 
 class RemoteTbProducer final : public TbProducer {

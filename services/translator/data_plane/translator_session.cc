@@ -23,6 +23,10 @@ constexpr int kMaxConsecutiveDataLoss = 4096;
 // and buffer: the old ones must not stay mapped here until it exits).
 constexpr absl::Duration kConnectionCheckInterval = absl::Seconds(1);
 
+// How long a session thread polls its ring for the next request before it
+// sleeps (the executor side polls for answers: RemoteTbProducerOptions).
+constexpr absl::Duration kServeSpin = absl::Microseconds(50);
+
 // True when the executor closed its end of `conn` (or it failed). Never
 // blocks; anything it might have sent is left unread.
 bool ConnectionClosed(int conn) {
@@ -110,7 +114,14 @@ absl::Status TranslatorSession::Serve(int conn, shm::ChannelServer& channel,
   // An idle session costs a futex sleep, woken every peer_poll_interval to
   // see whether the session process is still there, and every
   // kConnectionCheckInterval to see whether it closed its connection.
-  const shm::WaitOptions wait{.timeout = kConnectionCheckInterval, .peer = &peer};
+  //
+  // Before sleeping it polls the ring for kServeSpin: translation requests
+  // come in bursts (a guest starting, entering new code), and waking a
+  // thread on another CPU costs tens of microseconds on a VM (an IPI through
+  // the hypervisor), more than translating a TB. See docs/ARCHITECTURE.md
+  // "Ring latency".
+  const shm::WaitOptions wait{
+      .timeout = kConnectionCheckInterval, .peer = &peer, .spin = kServeSpin};
   shm::ChannelRequest request;
   int data_loss_in_a_row = 0;
   for (;;) {
