@@ -294,8 +294,11 @@ void SessionProcess::Watch() {
     std::lock_guard<std::mutex> lock(mu_);
     exit = exit_;
   }
-  output_.Finish(exit);
+  // ORDER: counted as finished before any stream hears of the end, so a
+  // client that saw the last chunk finds the session table already
+  // trimmed (ListSessions right after).
   finish_order_.store(++finished_sessions);
+  output_.Finish(exit);
   {
     std::lock_guard<std::mutex> lock(mu_);
     finished_ = true;
