@@ -13,7 +13,7 @@ prog=bazel-bin/examples/riscv64/primes
 dir="$(mktemp -d /tmp/dbt-demo-XXXXXX)"
 trap 'bazel-bin/clients/dbt services down --dir="$dir" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 
-echo "== dbt run $prog 2000000"
+echo "== dbt run $prog 2000000   (private translator + executor processes)"
 status=0
 bazel-bin/clients/dbt run --stats-json "$dir/stats.json" "$prog" 2000000 || status=$?
 echo "exit status $status; translation statistics:"
@@ -25,4 +25,8 @@ echo "== dbt services"
 bazel-bin/clients/dbt services up --dir="$dir"
 bazel-bin/clients/dbt services status --dir="$dir"
 bazel-bin/clients/dbtctl --connect="unix:$dir/executor.sock" status
+echo "== the program again, as a session of those running services"
+bazel-bin/clients/dbt run --connect="unix:$dir/executor.sock" "$prog" 2000000
+bazel-bin/clients/dbtctl --dir="$dir" sessions
+bazel-bin/clients/dbtctl --dir="$dir" translator-stats
 bazel-bin/clients/dbt services down --dir="$dir"
