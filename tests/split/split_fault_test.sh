@@ -7,7 +7,10 @@
 #     a new one, the session reconnects, and the guest completes with output
 #     byte-identical to qemu-riscv64's (nothing written before the fault is
 #     lost);
-#  3. with services started by `dbt services up`-style flags and nobody to
+#  3. the executor service is SIGKILLed while its session runs: the session
+#     ends too (no guest left writing to the terminal) and dbt says what
+#     happened, within a bounded time;
+#  4. with services started by `dbt services up`-style flags and nobody to
 #     restart the translator, killing it ends the guest with a clear error
 #     within the reconnect timeout instead of hanging.
 # Usage: split_fault_test.sh DBT PHASED_PROG
@@ -73,7 +76,27 @@ grep -q "starting a new one" "$work/err.txt" || fail "no restart message"
 grep -q "reconnected to the translator" "$work/err.txt" || fail "no reconnect message"
 echo "translator killed mid-run: guest completed, output identical to qemu"
 
-# --- 3: services without a supervisor: a clear error, no hang ---
+# --- 3: private services, executor service killed mid-run ---
+"$dbt" run "$prog" "$work/go3" > "$work/out3.txt" 2> "$work/err3.txt" &
+dbt3=$!
+wait_for_line "$work/out3.txt" "^phase 1" || fail "phase 1 never printed (executor kill)"
+executor=$(child_named "$dbt3" executor)
+session=$(pgrep -P "$executor" | head -1)
+[[ -n "$executor" && -n "$session" ]] || fail "no executor/session for the executor-kill case"
+kill -9 "$executor"
+start=$(date +%s)
+wait "$dbt3"
+status=$?
+elapsed=$(( $(date +%s) - start ))
+[[ $status -ne 0 ]] || fail "dbt reported success after its executor was killed"
+[[ $elapsed -le 10 ]] || fail "took ${elapsed}s to notice the executor's death"
+grep -q "lost the executor" "$work/err3.txt" || fail "no clear error: $(cat "$work/err3.txt")"
+for _ in $(seq 1 100); do kill -0 "$session" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$session" 2>/dev/null; then fail "the session $session outlived its executor"; fi
+echo "executor killed mid-run: dbt exited $status after ${elapsed}s, session gone:"
+cat "$work/err3.txt"
+
+# --- 4: services without a supervisor: a clear error, no hang ---
 dir="$work/svc"
 mkdir "$dir"
 bindir=$(dirname "$(readlink -f "$dbt")")/../services

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "services/executor/runtime/guest_runner.h"
+#include "services/executor/session/parent_watch.h"
 #include "services/executor/session/session_config_io.h"
 #include "services/executor/session/session_runner.h"
 #include "services/executor/session/stats_page.h"
@@ -13,6 +14,7 @@
 namespace dbt::executor {
 
 void SessionMain(int config_fd, int stats_fd) {
+  EndWithParent();
   absl::StatusOr<v1::SessionConfig> config = ReadSessionConfig(config_fd);
   close(config_fd);
   if (!config.ok()) {
