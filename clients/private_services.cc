@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -125,13 +126,24 @@ absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start() {
   if (absl::Status st = AwaitServing(*executor, s->executor_socket(), "executor"); !st.ok()) {
     return st;
   }
+  s->stop_event_ = eventfd(0, EFD_CLOEXEC);
+  if (s->stop_event_ < 0) return absl::InternalError(absl::StrCat("eventfd: ", strerror(errno)));
   s->supervisor_ = std::thread([p = s.get()] { p->Supervise(); });
   return s;
 }
 
-PrivateServices::~PrivateServices() {
+void PrivateServices::BeginShutdown() {
   stopping_.store(true);
+  if (stop_event_ >= 0) {
+    const uint64_t one = 1;
+    (void)!write(stop_event_, &one, sizeof one);
+  }
+}
+
+PrivateServices::~PrivateServices() {
+  BeginShutdown();
   if (supervisor_.joinable()) supervisor_.join();
+  if (stop_event_ >= 0) close(stop_event_);
   // Both at once (each takes a few milliseconds to shut gRPC down); the
   // session has ended, so the translator has no one to serve.
   const pid_t executor = executor_pid_;
@@ -180,8 +192,8 @@ void PrivateServices::Supervise() {
     const pid_t pid = translator_pid();
     const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
     if (pidfd < 0) return;
-    pollfd p = {pidfd, POLLIN, 0};
-    while (!stopping_.load() && poll(&p, 1, 50) == 0) {
+    pollfd p[2] = {{pidfd, POLLIN, 0}, {stop_event_, POLLIN, 0}};
+    while (!stopping_.load() && poll(p, 2, -1) <= 0) {
     }
     close(pidfd);
     if (stopping_.load()) return;

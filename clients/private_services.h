@@ -38,7 +38,7 @@ class PrivateServices {
   pid_t translator_pid() const;
   pid_t executor_pid() const { return executor_pid_; }
   // Tells the supervisor the run is ending: a translator exit is expected.
-  void BeginShutdown() { stopping_.store(true); }
+  void BeginShutdown();
 
  private:
   PrivateServices() = default;
@@ -48,6 +48,7 @@ class PrivateServices {
 
   std::string dir_;
   std::atomic<bool> stopping_{false};
+  int stop_event_ = -1;  // eventfd: wakes the supervisor at shutdown
   mutable std::mutex mutex_;
   pid_t translator_pid_ = 0;  // guarded by mutex_
   pid_t executor_pid_ = 0;

@@ -1,6 +1,9 @@
 #include "clients/remote_run.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -32,30 +35,39 @@ void WriteAll(int fd, const std::string& data) {
 // itself (it is in dbt's process group), so dbt ignores them.
 class SignalForwarder {
  public:
+  // SIGTERM and SIGHUP must be blocked in every thread (RunRemote does it
+  // before gRPC starts any).
   SignalForwarder(v1::Executor::Stub& stub, const std::string& session_id)
       : stub_(stub), session_id_(session_id) {
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~SignalForwarder() {
-    done_.store(true);
-    thread_.join();
-  }
-
- private:
-  void Loop() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
-    const timespec tick = {0, 50 * 1000 * 1000};
-    while (!done_.load()) {
-      const int sig = sigtimedwait(&set, nullptr, &tick);
-      if (sig <= 0) continue;
+    signals_ = signalfd(-1, &set, SFD_CLOEXEC);
+    stop_ = eventfd(0, EFD_CLOEXEC);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~SignalForwarder() {
+    const uint64_t one = 1;
+    (void)!write(stop_, &one, sizeof one);
+    thread_.join();
+    close(signals_);
+    close(stop_);
+  }
+
+ private:
+  void Loop() {
+    pollfd p[2] = {{signals_, POLLIN, 0}, {stop_, POLLIN, 0}};
+    while (true) {
+      if (poll(p, 2, -1) < 0) continue;
+      if (p[1].revents != 0) return;
+      signalfd_siginfo info;
+      if (read(signals_, &info, sizeof info) != sizeof info) continue;
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
       v1::KillRequest request;
       request.set_session_id(session_id_);
-      request.set_signal(sig);
+      request.set_signal(static_cast<int>(info.ssi_signo));
       v1::KillResponse response;
       (void)stub_.Kill(&context, request, &response);
     }
@@ -63,7 +75,8 @@ class SignalForwarder {
 
   v1::Executor::Stub& stub_;
   const std::string session_id_;
-  std::atomic<bool> done_{false};
+  int signals_ = -1;
+  int stop_ = -1;
   std::thread thread_;
 };
 

@@ -96,6 +96,17 @@ if kill -0 "$session" 2>/dev/null; then fail "the session $session outlived its 
 echo "executor killed mid-run: dbt exited $status after ${elapsed}s, session gone:"
 cat "$work/err3.txt"
 
+# --- SIGTERM to dbt reaches the guest (forwarded with Executor.Kill) ---
+"$dbt" run "$prog" "$work/go5" > "$work/out5.txt" 2> "$work/err5.txt" &
+dbt5=$!
+wait_for_line "$work/out5.txt" "^phase 1" || fail "phase 1 never printed (SIGTERM case)"
+kill -TERM "$dbt5"
+wait "$dbt5"
+status=$?
+# The guest died of SIGTERM, so dbt does too: 128 + 15 as a shell reports it.
+[[ $status -eq 143 ]] || fail "dbt exited $status after SIGTERM, expected 143 (death by SIGTERM)"
+echo "SIGTERM forwarded: dbt ended like the guest (status $status)"
+
 # --- 4: services without a supervisor: a clear error, no hang ---
 dir="$work/svc"
 mkdir "$dir"
