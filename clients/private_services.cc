@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/service_supervisor.h"
 #include "common/service/client.h"
+#include "common/service/unix_socket.h"
 
 namespace dbt {
 namespace {
@@ -66,22 +67,29 @@ absl::StatusOr<pid_t> Spawn(std::vector<std::string> args, const std::string& st
   return pid;
 }
 
-// Waits for a service's gRPC socket to serve, failing fast if it exits.
+std::string DescribeWait(int status) {
+  if (WIFSIGNALED(status)) return absl::StrCat("killed by signal ", WTERMSIG(status));
+  return absl::StrCat("exited with status ", WEXITSTATUS(status));
+}
+
+// Waits until a service's gRPC socket accepts connections, failing fast if
+// the service exits. No health RPC: gRPC listens only once the server is
+// built and started, and the translator opens its data socket before that;
+// the first real RPC waits for readiness anyway (wait_for_ready).
 absl::Status AwaitServing(pid_t pid, const std::string& socket, const std::string& name) {
   const auto give_up = std::chrono::steady_clock::now() + kStartTimeout;
-  struct stat st;
-  while (stat(socket.c_str(), &st) != 0) {
+  while (!UnixSocketIsLive(socket)) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) {
-      return absl::UnavailableError(absl::StrCat("the ", name, " service exited at start"));
+      return absl::UnavailableError(
+          absl::StrCat("the ", name, " service ", DescribeWait(status), " at start"));
     }
     if (std::chrono::steady_clock::now() > give_up) {
       return absl::DeadlineExceededError(absl::StrCat("the ", name, " service did not start"));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
-  return WaitForServing(socket, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    give_up - std::chrono::steady_clock::now()));
+  return absl::OkStatus();
 }
 
 void StopChild(pid_t pid) {
@@ -90,15 +98,10 @@ void StopChild(pid_t pid) {
   const auto give_up = std::chrono::steady_clock::now() + kStopGrace;
   while (std::chrono::steady_clock::now() < give_up) {
     if (waitpid(pid, nullptr, WNOHANG) == pid) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
-}
-
-std::string DescribeWait(int status) {
-  if (WIFSIGNALED(status)) return absl::StrCat("killed by signal ", WTERMSIG(status));
-  return absl::StrCat("exited with status ", WEXITSTATUS(status));
 }
 
 }  // namespace
@@ -209,6 +212,7 @@ void PrivateServices::Supervise() {
     // A killed translator left its sockets behind; the new one must not be
     // mistaken for ready because the old file is there.
     unlink(PathsFor(dir_, "translator").socket.c_str());
+    unlink(translator_data_socket().c_str());
     absl::StatusOr<pid_t> fresh = StartTranslator();
     if (!fresh.ok()) {
       fprintf(stderr, "dbt: cannot restart the translator: %s\n",
