@@ -70,6 +70,11 @@ ir::Block FoldInput() {
   return block;
 }
 
+// .bazelrc gives every test DBT_VERIFY_IR=1: translations made by tests
+// (here and through the product binaries they run) are verified after each
+// pass. If this fails, that setting was lost.
+TEST(PassesTest, TestsRunTheVerifierByDefault) { EXPECT_TRUE(VerifyByDefault()); }
+
 TEST(PassesTest, FoldConstantsAndCopies) {
   ir::Block block = FoldInput();
   FoldConstants(block);

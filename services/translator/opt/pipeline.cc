@@ -1,5 +1,7 @@
 #include "services/translator/opt/pipeline.h"
 
+#include <cstdlib>
+
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +11,14 @@
 #include "services/translator/opt/unreachable.h"
 
 namespace dbt::opt {
+
+bool VerifyByDefault() {
+  static const bool verify = [] {
+    const char* v = getenv("DBT_VERIFY_IR");
+    return v != nullptr && v[0] == '1';
+  }();
+  return verify;
+}
 namespace {
 
 absl::Status Check(const ir::Block& block, bool verify, std::string_view after) {

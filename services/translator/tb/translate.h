@@ -42,7 +42,7 @@ struct TranslatedTb {
 
 struct TranslateOptions {
   bool optimize = true;
-  bool verify = opt::kVerifyByDefault;
+  bool verify = opt::VerifyByDefault();
   // `-d op,op_opt,out_asm`: when set, receive the IR before and after the
   // passes and the host code's disassembly.
   std::string* dump_op = nullptr;
