@@ -30,19 +30,14 @@ void WriteAll(int fd, const std::string& data) {
   }
 }
 
-// Forwards SIGTERM and SIGHUP sent to dbt to the guest while it runs (a CI
-// timeout, a closed terminal). ^C and ^\ reach the guest from the terminal
-// itself (it is in dbt's process group), so dbt ignores them.
+// Forwards signals sent to dbt to the guest while it runs (a CI timeout, a
+// closed terminal, and ^C when the terminal cannot reach the guest itself).
 class SignalForwarder {
  public:
-  // SIGTERM and SIGHUP must be blocked in every thread (RunRemote does it
+  // The signals in `set` must be blocked in every thread (RunRemote does it
   // before gRPC starts any).
-  SignalForwarder(v1::Executor::Stub& stub, const std::string& session_id)
+  SignalForwarder(v1::Executor::Stub& stub, const std::string& session_id, const sigset_t& set)
       : stub_(stub), session_id_(session_id) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
     signals_ = signalfd(-1, &set, SFD_CLOEXEC);
     stop_ = eventfd(0, EFD_CLOEXEC);
     thread_ = std::thread([this] { Loop(); });
@@ -83,16 +78,23 @@ class SignalForwarder {
 }  // namespace
 
 absl::StatusOr<RemoteRunResult> RunRemote(const std::string& address,
-                                          const v1::StartGuestRequest& request) {
-  // Before gRPC starts threads: they inherit the mask, so SIGTERM/SIGHUP
-  // wait for the forwarder.
+                                          const v1::StartGuestRequest& request,
+                                          bool forward_interrupts) {
+  // Before gRPC starts threads: they inherit the mask, so the forwarded
+  // signals wait for the forwarder.
   sigset_t forwarded;
   sigemptyset(&forwarded);
   sigaddset(&forwarded, SIGTERM);
   sigaddset(&forwarded, SIGHUP);
+  if (forward_interrupts) {
+    sigaddset(&forwarded, SIGINT);
+    sigaddset(&forwarded, SIGQUIT);
+  } else {
+    // The guest is in our process group: the terminal signals it directly.
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+  }
   pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
-  signal(SIGINT, SIG_IGN);
-  signal(SIGQUIT, SIG_IGN);
 
   auto channel = ConnectTo(address);
   auto stub = v1::Executor::NewStub(channel);
@@ -112,7 +114,7 @@ absl::StatusOr<RemoteRunResult> RunRemote(const std::string& address,
 
   bool ended = false;
   {
-    SignalForwarder forwarder(*stub, result.session_id);
+    SignalForwarder forwarder(*stub, result.session_id, forwarded);
     grpc::ClientContext context;
     v1::SessionRequest session;
     session.set_session_id(result.session_id);

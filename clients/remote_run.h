@@ -1,7 +1,7 @@
 // Running a guest through an executor service: StartGuest, then follow the
 // session's StreamOutput to its end (relaying output when it is streamed),
-// forward SIGTERM/SIGHUP to the guest meanwhile, fetch its stats, and report
-// how it ended.
+// forward SIGTERM/SIGHUP (and maybe SIGINT/SIGQUIT) to the guest meanwhile,
+// fetch its stats, and report how it ended.
 #ifndef DBT_CLIENTS_REMOTE_RUN_H_
 #define DBT_CLIENTS_REMOTE_RUN_H_
 
@@ -22,8 +22,12 @@ struct RemoteRunResult {
 
 // address: the executor (unix:/path, /path or host:port). An error means the
 // guest could not be started or the executor was lost while it ran.
+// forward_interrupts: also forward SIGINT and SIGQUIT (^C, ^\) to the guest,
+// for a guest that is not in dbt's process group (so the terminal does not
+// signal it itself); otherwise dbt ignores them while the guest runs.
 absl::StatusOr<RemoteRunResult> RunRemote(const std::string& address,
-                                          const v1::StartGuestRequest& request);
+                                          const v1::StartGuestRequest& request,
+                                          bool forward_interrupts);
 
 }  // namespace dbt
 

@@ -7,12 +7,14 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "clients/private_services.h"
 #include "clients/remote_run.h"
 #include "clients/run_flags.h"
 #include "services/executor/jit/jit_stats.h"
 #include "services/executor/runtime/guest_runner.h"
+#include "services/executor/service/stdio_handoff.h"
 #include "services/executor/session/session_runner.h"
 
 extern char** environ;
@@ -129,7 +131,8 @@ int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request)
   }
   request.set_inherit_stdio(true);
   request.set_process_group(getpgrp());
-  absl::StatusOr<RemoteRunResult> result = RunRemote((*services)->executor_socket(), request);
+  absl::StatusOr<RemoteRunResult> result =
+      RunRemote((*services)->executor_socket(), request, /*forward_interrupts=*/false);
   (*services)->BeginShutdown();
   services->reset();
   if (!result.ok()) {
@@ -141,10 +144,30 @@ int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request)
   executor::ExitLikeGuest(result->exit, /*report_core_dump=*/false);
 }
 
-// --connect=ADDR: services already running; output comes over the stream.
+// The unix socket path of an executor address, or "" for TCP.
+std::string UnixPath(const std::string& address) {
+  if (address.rfind("unix:", 0) == 0) return address.substr(5);
+  if (!address.empty() && address[0] == '/') return address;
+  return "";
+}
+
+// --connect=ADDR: services already running. On the same host the guest gets
+// dbt's own stdin/stdout/stderr (handed over on the executor's stdio socket);
+// otherwise its output is streamed back and its stdin is /dev/null.
 int RunConnected(const RunFlags& flags, v1::StartGuestRequest request) {
-  request.set_stream_output(true);
-  absl::StatusOr<RemoteRunResult> result = RunRemote(flags.connect, request);
+  std::optional<executor::StdioTicket> ticket;
+  if (const std::string path = UnixPath(flags.connect); !path.empty()) {
+    absl::StatusOr<executor::StdioTicket> t =
+        executor::HandOverStdio(executor::StdioHandoffPath(path));
+    if (t.ok()) {
+      ticket = *std::move(t);
+      request.set_stdio_token(ticket->token);
+    }
+  }
+  if (!ticket) request.set_stream_output(true);
+  // The executor is not in our terminal's process group: ^C is forwarded.
+  absl::StatusOr<RemoteRunResult> result =
+      RunRemote(flags.connect, request, /*forward_interrupts=*/true);
   if (!result.ok()) {
     fprintf(stderr, "dbt: %s\n", std::string(result.status().message()).c_str());
     return 1;

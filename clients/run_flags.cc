@@ -34,8 +34,9 @@ const char* RunUsage() {
          "Processes: by default dbt starts a private translator and executor service for the\n"
          "run (the guest runs in an executor session, with dbt's stdin/stdout/stderr).\n"
          "  --one-process      run everything inside this process instead\n"
-         "  --connect ADDR     use the executor service at ADDR (dbt services up); the guest's\n"
-         "                     output is streamed back, its stdin is /dev/null\n";
+         "  --connect ADDR     use the executor service at ADDR (dbt services up); on this host\n"
+         "                     the guest gets dbt's stdin/stdout/stderr, over TCP its output is\n"
+         "                     streamed back and its stdin is /dev/null\n";
 }
 
 absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {

@@ -47,9 +47,22 @@ grpc::Status ExecutorService::StartGuest(grpc::ServerContext* context,
                                          v1::StartGuestResponse* response) {
   if (request->program().empty())
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no program");
-  if (request->inherit_stdio() && request->stream_output()) {
+  if (request->inherit_stdio() + request->stream_output() + !request->stdio_token().empty() > 1) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "inherit_stdio and stream_output exclude each other");
+                        "inherit_stdio, stream_output and stdio_token exclude each other");
+  }
+  std::array<shm::UniqueFd, 3> handed_over;
+  std::array<int, 3> stdio_fds = {-1, -1, -1};
+  if (!request->stdio_token().empty()) {
+    if (settings_.stdio_handoff == nullptr) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          "this executor takes no stdio hand-offs (no stdio socket)");
+    }
+    absl::StatusOr<std::array<shm::UniqueFd, 3>> fds =
+        settings_.stdio_handoff->Take(request->stdio_token());
+    if (!fds.ok()) return ToGrpc(fds.status());
+    handed_over = *std::move(fds);
+    for (int i = 0; i < 3; ++i) stdio_fds[i] = handed_over[i].get();
   }
   std::lock_guard<std::mutex> lock(start_mu_);
   if (shutting_down_)
@@ -59,8 +72,8 @@ grpc::Status ExecutorService::StartGuest(grpc::ServerContext* context,
   *config.mutable_request() = *request;
   config.set_translator_data_socket(settings_.translator_data_socket);
   config.set_translator_reconnect_ms(settings_.translator_reconnect_ms);
-  absl::StatusOr<std::shared_ptr<SessionProcess>> session =
-      SessionProcess::Start(config, settings_.session_binary);
+  absl::StatusOr<std::shared_ptr<SessionProcess>> session = SessionProcess::Start(
+      config, settings_.session_binary, request->stdio_token().empty() ? nullptr : &stdio_fds);
   if (!session.ok()) return ToGrpc(session.status());
   sessions_.Add(*session);
   if (!(*session)->start_error().ok()) return ToGrpc((*session)->start_error());

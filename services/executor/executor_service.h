@@ -11,6 +11,7 @@
 
 #include "proto/executor.grpc.pb.h"
 #include "services/executor/service/session_table.h"
+#include "services/executor/service/stdio_handoff.h"
 
 namespace dbt {
 
@@ -20,6 +21,9 @@ struct ExecutorSettings {
   uint32_t translator_reconnect_ms = 10000;
   // The binary that runs sessions; it must dispatch on --session_fd/--stats_fd.
   std::string session_binary = "/proc/self/exe";
+  // Where clients hand their stdio over (StartGuest.stdio_token); null: no
+  // hand-offs. Not owned.
+  executor::StdioHandoff* stdio_handoff = nullptr;
 };
 
 class ExecutorService final : public v1::Executor::Service {

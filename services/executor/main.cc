@@ -26,6 +26,9 @@ ABSL_FLAG(std::string, translator_data, "",
           "The translator's data socket (SOCK_SEQPACKET), handed to every session.");
 ABSL_FLAG(uint32_t, translator_reconnect_ms, 10000,
           "How long a session waits for a translator that went away, in ms.");
+ABSL_FLAG(std::string, stdio_socket, "",
+          "Where local clients hand over their stdin/stdout/stderr (SOCK_SEQPACKET); "
+          "default: the --socket path + \".stdio\"; \"none\": no hand-offs.");
 
 namespace {
 
@@ -61,6 +64,22 @@ int main(int argc, char** argv) {
   dbt::ExecutorSettings settings;
   settings.translator_data_socket = absl::GetFlag(FLAGS_translator_data);
   settings.translator_reconnect_ms = absl::GetFlag(FLAGS_translator_reconnect_ms);
+  std::string stdio_socket = absl::GetFlag(FLAGS_stdio_socket);
+  if (stdio_socket.empty() && !config.unix_socket.empty()) {
+    stdio_socket = dbt::executor::StdioHandoffPath(config.unix_socket);
+  }
+  std::unique_ptr<dbt::executor::StdioHandoff> handoff;
+  if (!stdio_socket.empty() && stdio_socket != "none") {
+    absl::StatusOr<std::unique_ptr<dbt::executor::StdioHandoff>> h =
+        dbt::executor::StdioHandoff::Listen(stdio_socket);
+    if (!h.ok()) {
+      fprintf(stderr, "dbt-executor: stdio socket: %s\n",
+              std::string(h.status().message()).c_str());
+      return 1;
+    }
+    handoff = *std::move(h);
+    settings.stdio_handoff = handoff.get();
+  }
   dbt::ExecutorService service(settings);
   config.services.push_back({"dbt.v1.Executor", &service});
   config.on_stop = [&service] { service.Shutdown(); };

@@ -65,7 +65,7 @@ absl::StatusOr<Pipe> MakeOutputPipe() {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<SessionProcess>> SessionProcess::Start(
-    const v1::SessionConfig& config, const std::string& binary) {
+    const v1::SessionConfig& config, const std::string& binary, const std::array<int, 3>* stdio) {
   const v1::StartGuestRequest& request = config.request();
   absl::StatusOr<std::unique_ptr<StatsPageMapping>> stats = StatsPageMapping::Create();
   if (!stats.ok()) return stats.status();
@@ -81,7 +81,10 @@ absl::StatusOr<std::shared_ptr<SessionProcess>> SessionProcess::Start(
   spec.fds.stats = (*stats)->fd();
   shm::UniqueFd dev_null;
   Pipe out, err;
-  if (request.inherit_stdio()) {
+  if (stdio != nullptr) {
+    for (int i = 0; i < 3; ++i) spec.fds.stdio[i] = (*stdio)[i];
+    spec.process_group = static_cast<pid_t>(request.process_group());
+  } else if (request.inherit_stdio()) {
     spec.process_group = static_cast<pid_t>(request.process_group());
   } else {
     dev_null.Reset(open("/dev/null", O_RDWR | O_CLOEXEC));

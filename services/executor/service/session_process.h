@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <sys/types.h>
+#include <array>
 
 #include <atomic>
 #include <condition_variable>
@@ -37,8 +38,12 @@ class SessionProcess {
   // watching it. An error means no process is left running. When the config
   // cannot be delivered the session is returned anyway, killed and FAILED,
   // with the reason in start_error().
+  // stdio: when set, the session's fds 0, 1, 2 (handed over by the client;
+  // the request's stdio_token), instead of what inherit_stdio or
+  // stream_output say.
   static absl::StatusOr<std::shared_ptr<SessionProcess>> Start(
-      const v1::SessionConfig& config, const std::string& binary = "/proc/self/exe");
+      const v1::SessionConfig& config, const std::string& binary = "/proc/self/exe",
+      const std::array<int, 3>* stdio = nullptr);
 
   // Kills the process if it still runs, then stops watching.
   ~SessionProcess();
