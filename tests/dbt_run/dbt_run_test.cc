@@ -15,9 +15,9 @@ namespace dbt {
 namespace {
 
 using ::dbt::testing::ReadFile;
+using ::dbt::testing::Runfile;
 using ::dbt::testing::RunProcess;
 using ::dbt::testing::RunResult;
-using ::dbt::testing::Runfile;
 using ::dbt::testing::TempDir;
 
 std::string Dbt() { return Runfile("clients/dbt"); }
@@ -70,8 +70,8 @@ TEST_F(DbtRunTest, StatsJsonHasEveryCounter) {
 TEST_F(DbtRunTest, DebugLogShowsEveryStageAndLeavesOutputAlone) {
   std::string log = dir_.path() + "/dbt.log";
   RunResult plain = RunProcess({Dbt(), "run", Guest("mul_O2_bin")});
-  RunResult logged = RunProcess(
-      {Dbt(), "run", "-d", "in_asm,op,op_opt,out_asm", "-D", log, Guest("mul_O2_bin")});
+  RunResult logged =
+      RunProcess({Dbt(), "run", "-d", "in_asm,op,op_opt,out_asm", "-D", log, Guest("mul_O2_bin")});
   ASSERT_EQ(ShellStatus(logged), 0);
   EXPECT_EQ(logged.output, plain.output);
   std::string text = ReadFile(log);
@@ -82,7 +82,8 @@ TEST_F(DbtRunTest, DebugLogShowsEveryStageAndLeavesOutputAlone) {
   // The guest's first instruction is the ELF entry point's.
   RunResult readelf = RunProcess({"/usr/bin/riscv64-linux-gnu-readelf", "-h", Guest("mul_O2_bin")});
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(readelf.output, m, std::regex("Entry point address:\\s+0x([0-9a-f]+)")));
+  ASSERT_TRUE(
+      std::regex_search(readelf.output, m, std::regex("Entry point address:\\s+0x([0-9a-f]+)")));
   std::string entry = m[1];
   EXPECT_NE(text.find("IN: \n0x" + std::string(16 - entry.size(), '0') + entry + ":"),
             std::string::npos)
@@ -119,8 +120,8 @@ TEST_F(DbtRunTest, NoChainRunsUnchainedWithTheSameOutput) {
 TEST_F(DbtRunTest, FullCodeBufferIsFlushedAndTranslationContinues) {
   // One instruction per TB makes C++ start-up alone need more than 1 MiB.
   std::string stats = dir_.path() + "/s.json";
-  RunResult small = RunProcess({Dbt(), "run", "--one-insn-per-tb", "--tb-size", "1",
-                                "--stats-json", stats, Guest("cxx_O2_bin")});
+  RunResult small = RunProcess({Dbt(), "run", "--one-insn-per-tb", "--tb-size", "1", "--stats-json",
+                                stats, Guest("cxx_O2_bin")});
   RunResult qemu = RunQemu({Guest("cxx_O2_bin")});
   EXPECT_EQ(ShellStatus(small), ShellStatus(qemu));
   EXPECT_EQ(small.output, qemu.output);
@@ -139,7 +140,9 @@ TEST_F(DbtRunTest, SelfModifyingCodeInvalidatesTranslations) {
 }
 
 TEST_F(DbtRunTest, InterpreterAgreesWithTheJit) {
-  for (const char* prog : {"fparith_O2_bin", "div_O2_bin", "rvc_Os_bin", "string_O2_bin"}) {
+  // nx_exec jumps into readable, non-executable memory: both must fault.
+  for (const char* prog :
+       {"fparith_O2_bin", "div_O2_bin", "rvc_Os_bin", "string_O2_bin", "nx_exec_O2_bin"}) {
     RunResult jit = RunProcess({Dbt(), "run", Guest(prog)});
     RunResult interp = RunProcess({Dbt(), "run", "--interpret", Guest(prog)});
     EXPECT_EQ(ShellStatus(jit), ShellStatus(interp)) << prog;
@@ -153,7 +156,8 @@ TEST_F(DbtRunTest, StraceLogsSyscallsLikeQemu) {
   ASSERT_EQ(ShellStatus(r), 0);
   std::string text = ReadFile(log);
   // "PID write(1,0x...,N) = N" as qemu prints it.
-  EXPECT_TRUE(std::regex_search(text, std::regex(R"(\n?[0-9]+ write\(1,0x[0-9a-f]+,[0-9]+\) = [0-9]+)")))
+  EXPECT_TRUE(
+      std::regex_search(text, std::regex(R"(\n?[0-9]+ write\(1,0x[0-9a-f]+,[0-9]+\) = [0-9]+)")))
       << text.substr(0, 500);
   EXPECT_NE(text.find("exit_group("), std::string::npos);
 }

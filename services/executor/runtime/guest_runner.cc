@@ -104,8 +104,9 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   proc.sigreturn_trampoline = *trampoline;
   proc.strace = options.strace ? options.log : nullptr;
 
-  std::unique_ptr<ExecutionEngine> engine =
-      options.engine_factory ? options.engine_factory(proc) : std::make_unique<InterpreterEngine>();
+  std::unique_ptr<ExecutionEngine> engine = options.engine_factory
+                                                ? options.engine_factory(proc)
+                                                : std::make_unique<InterpreterEngine>(&proc.memory);
   proc.engine = engine.get();
   memory.set_invalidate_hook(
       [&engine](uint64_t addr, uint64_t len) { engine->InvalidateGuestRange(addr, len); });

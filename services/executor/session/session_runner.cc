@@ -100,7 +100,7 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
     if (log_page) {
       options.engine_factory = [log](GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
         LogPages(proc, log);
-        return std::make_unique<InterpreterEngine>();
+        return std::make_unique<InterpreterEngine>(&proc.memory);
       };
     }
   } else {
