@@ -25,6 +25,11 @@ struct CpuState {
   uint64_t instret;  // Retired instruction count, as far as it is tracked.
 };
 
+// CpuState::reservation_addr when no LR reservation is held. A zeroed
+// CpuState holds a reservation for address 0, which is harmless: page 0 is
+// never mapped, so an SC there faults whatever the reservation says.
+inline constexpr uint64_t kNoReservation = ~uint64_t{0};
+
 // Offsets the generated code relies on.
 static_assert(offsetof(CpuState, x) == 0);
 static_assert(offsetof(CpuState, f) == 256);

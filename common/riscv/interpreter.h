@@ -22,11 +22,6 @@ enum class InterpExit : uint8_t {
                 // Linux gives the process SIGBUS (BUS_ADRALN); nothing was accessed
 };
 
-// CpuState::reservation_addr when no LR reservation is held. A zeroed
-// CpuState holds a reservation for address 0, which is harmless: page 0 is
-// never mapped, so an SC there faults whatever the reservation says.
-inline constexpr uint64_t kNoReservation = ~uint64_t{0};
-
 // Executes instructions at cpu.pc. Guest address A lives at host address
 // guest_base + A; loads, stores and fetches are plain host accesses
 // (misaligned allowed, as x86 allows); a fault surfaces as a host SIGSEGV
