@@ -1,11 +1,9 @@
 #include "clients/private_services.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -27,44 +25,17 @@ namespace {
 constexpr std::chrono::milliseconds kStartTimeout{10000};
 constexpr std::chrono::milliseconds kStopGrace{3000};
 
-// fork + exec `argv` in a process group of its own, dying with its parent.
-// stdio_log: when set, stdin is /dev/null and stdout/stderr go there;
-// otherwise the child keeps ours.
-absl::StatusOr<pid_t> Spawn(std::vector<std::string> args, const std::string& stdio_log) {
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int log_fd = -1;
-  if (!stdio_log.empty()) {
-    log_fd = open(stdio_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (log_fd < 0)
-      return absl::InternalError(absl::StrCat("open ", stdio_log, ": ", strerror(errno)));
-  }
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) return absl::ResourceExhaustedError(absl::StrCat("fork: ", strerror(errno)));
-  if (pid == 0) {
-    setpgid(0, 0);
-    // SIGTERM, not SIGKILL: the executor then ends its sessions (guests).
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent) _exit(1);
-    if (log_fd >= 0) {
-      int null_fd = open("/dev/null", O_RDONLY);
-      dup2(null_fd, 0);
-      dup2(log_fd, 1);
-      dup2(log_fd, 2);
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGQUIT, SIG_DFL);
-    execv(argv[0], argv.data());
-    dprintf(2, "dbt: exec %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-  }
-  if (log_fd >= 0) close(log_fd);
-  return pid;
+// A service of this run: a process group of its own (the terminal's ^C
+// reaches dbt and the guest, not it), stopped if dbt dies. stdio_log: as
+// ServiceSpawn::log_file.
+absl::StatusOr<pid_t> Spawn(std::vector<std::string> argv, const std::string& stdio_log) {
+  ServiceSpawn spec;
+  spec.argv = std::move(argv);
+  spec.log_file = stdio_log;
+  spec.own_session = false;
+  // SIGTERM, not SIGKILL: the executor then ends its sessions (guests).
+  spec.die_with_parent = true;
+  return SpawnService(spec);
 }
 
 std::string DescribeWait(int status) {

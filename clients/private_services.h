@@ -32,16 +32,14 @@ class PrivateServices {
   // Stops both services and removes the directory.
   ~PrivateServices();
 
-  const std::string& dir() const { return dir_; }
   std::string executor_socket() const;
   std::string translator_data_socket() const;
   pid_t translator_pid() const;
-  pid_t executor_pid() const { return executor_pid_; }
-  // Tells the supervisor the run is ending: a translator exit is expected.
-  void BeginShutdown();
 
  private:
   PrivateServices() = default;
+  // Tells the supervisor the run is ending: a translator exit is expected.
+  void BeginShutdown();
   absl::StatusOr<pid_t> StartTranslator();
   absl::StatusOr<pid_t> StartExecutor();
   void Supervise();

@@ -42,11 +42,6 @@ std::string Cwd() {
   return getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : std::string();
 }
 
-std::string Absolute(const std::string& path, const std::string& cwd) {
-  if (path.empty() || path[0] == '/' || cwd.empty()) return path;
-  return cwd + "/" + path;
-}
-
 // What exec would pass on to the guest: our blocked and ignored signals,
 // read before dbt changes its own.
 void CaptureSignalState(v1::StartGuestRequest* request) {
@@ -67,15 +62,14 @@ void CaptureSignalState(v1::StartGuestRequest* request) {
 
 v1::StartGuestRequest MakeRequest(const RunFlags& flags) {
   v1::StartGuestRequest request;
-  const std::string cwd = Cwd();
   request.set_program(flags.program);
   for (const std::string& a : flags.args) request.add_args(a);
   for (const std::string& e : GuestEnvironment(flags)) request.add_env(e);
-  request.set_cwd(cwd);
+  request.set_cwd(Cwd());
   request.set_argv0(flags.argv0);
   v1::GuestRunOptions* o = request.mutable_options();
   for (const std::string& d : flags.debug_items) o->add_debug_items(d);
-  o->set_log_file(Absolute(flags.log_file, cwd));
+  o->set_log_file(flags.log_file);  // opened by the session, in cwd
   o->set_strace(flags.strace);
   o->set_tb_size_mib(flags.tb_size_mib);
   o->set_one_insn_per_tb(flags.one_insn_per_tb);
@@ -133,7 +127,6 @@ int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request)
   request.set_process_group(getpgrp());
   absl::StatusOr<RemoteRunResult> result =
       RunRemote((*services)->executor_socket(), request, /*forward_interrupts=*/false);
-  (*services)->BeginShutdown();
   services->reset();
   if (!result.ok()) {
     fprintf(stderr, "dbt: %s\n", std::string(result.status().message()).c_str());

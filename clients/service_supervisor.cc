@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,6 +101,55 @@ absl::StatusOr<pid_t> RunningPid(const ServicePaths& paths) {
   return pid;
 }
 
+absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
+  std::vector<std::string> args = spec.argv;
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int log_fd = -1;
+  if (!spec.log_file.empty()) {
+    log_fd = open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (log_fd < 0) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot open ", spec.log_file, ": ", strerror(errno)));
+    }
+  }
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    if (log_fd >= 0) close(log_fd);
+    return absl::ResourceExhaustedError(absl::StrCat("fork: ", strerror(errno)));
+  }
+  if (pid == 0) {
+    // Only async-signal-safe calls from here to exec.
+    if (spec.own_session) {
+      setsid();
+    } else {
+      setpgid(0, 0);
+    }
+    if (spec.die_with_parent) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() != parent) _exit(1);
+    }
+    if (log_fd >= 0) {
+      int null_fd = open("/dev/null", O_RDONLY);
+      dup2(null_fd, 0);
+      dup2(log_fd, 1);
+      dup2(log_fd, 2);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    execv(argv[0], argv.data());
+    dprintf(2, "dbt: exec %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  if (log_fd >= 0) close(log_fd);
+  return pid;
+}
+
 absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::string& name,
                                    std::chrono::milliseconds timeout, int verbosity,
                                    const std::vector<std::string>& extra_args) {
@@ -110,38 +160,16 @@ absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::st
         absl::StrCat("cannot create ", runtime_dir, ": ", strerror(errno)));
   }
   ServicePaths paths = PathsFor(runtime_dir, name);
-  int log_fd = open(paths.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (log_fd < 0) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("cannot open ", paths.log_file, ": ", strerror(errno)));
-  }
-  std::string socket_flag = "--socket=" + paths.socket;
-  std::string v_flag = absl::StrCat("--v=", verbosity);
-  std::vector<char*> argv = {binary->data(), socket_flag.data(), v_flag.data()};
-  std::vector<std::string> extra = extra_args;
-  for (std::string& a : extra) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(log_fd);
-    return absl::ResourceExhaustedError(absl::StrCat("fork: ", strerror(errno)));
-  }
-  if (pid == 0) {
-    // Child: a session of its own so the user's terminal signals (^C) reach
-    // only the command that owns it; stdin from /dev/null.
-    setsid();
-    int null_fd = open("/dev/null", O_RDONLY);
-    dup2(null_fd, 0);
-    dup2(log_fd, 1);
-    dup2(log_fd, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    execv(binary->c_str(), argv.data());
-    dprintf(2, "exec %s: %s\n", binary->c_str(), strerror(errno));
-    _exit(127);
-  }
-  close(log_fd);
+  ServiceSpawn spec;
+  spec.argv = {*binary, "--socket=" + paths.socket, absl::StrCat("--v=", verbosity)};
+  spec.argv.insert(spec.argv.end(), extra_args.begin(), extra_args.end());
+  spec.log_file = paths.log_file;
+  // A session of its own: the user's terminal signals (^C) reach only the
+  // command that owns it.
+  spec.own_session = true;
+  absl::StatusOr<pid_t> spawned = SpawnService(spec);
+  if (!spawned.ok()) return spawned.status();
+  const pid_t pid = *spawned;
   // First wait for the socket to accept connections, failing fast if the
   // service exits (e.g. its socket path is taken); then ask its health.
   auto give_up = std::chrono::steady_clock::now() + timeout;

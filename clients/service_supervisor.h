@@ -42,6 +42,24 @@ absl::StatusOr<pid_t> RunningPid(const ServicePaths& paths);
 // Starts NAME detached (own session, stdout/stderr to its log file) and waits
 // until it reports SERVING. Returns its pid. On failure the log's tail is in
 // the error message.
+// How a service process is started (SpawnService).
+struct ServiceSpawn {
+  std::vector<std::string> argv;  // argv[0] is the binary's path
+  // Empty: the child keeps our stdin/stdout/stderr. Otherwise stdin is
+  // /dev/null and stdout/stderr are appended to this file.
+  std::string log_file;
+  // true: a session of its own (setsid), for services that outlive us;
+  // false: a process group of its own in our session (the terminal's ^C
+  // does not reach it, but processes it starts may still join our group).
+  bool own_session = true;
+  // PR_SET_PDEATHSIG SIGTERM: it stops (cleanly) when we die.
+  bool die_with_parent = false;
+};
+
+// fork + exec with an empty signal mask and SIGINT/SIGQUIT at their
+// defaults (the services sigwait for them). Returns the child's pid.
+absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec);
+
 // extra_args follow --socket and --v.
 absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::string& name,
                                    std::chrono::milliseconds timeout, int verbosity,

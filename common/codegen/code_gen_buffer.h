@@ -64,6 +64,8 @@ class CodeGenBuffer {
   int fd() const { return fd_; }
   size_t size() const { return size_; }
   size_t region_size() const { return region_size_; }
+  // What makes another buffer of the same geometry (a forked child's).
+  CodeGenBufferOptions options() const { return {size_, region_size_}; }
   int num_regions() const { return num_regions_; }
   uint8_t* rw() const { return rw_; }
   const uint8_t* rx() const { return rx_; }

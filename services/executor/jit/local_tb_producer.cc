@@ -39,11 +39,8 @@ absl::Status LocalTbProducer::Flush() {
 
 absl::Status LocalTbProducer::ResetForChild() {
   mutex_.unlock();
-  codegen::CodeGenBufferOptions options;
-  options.size = buffer_->size();
-  options.region_size = buffer_->region_size();
   absl::StatusOr<std::unique_ptr<codegen::CodeGenBuffer>> fresh =
-      codegen::CodeGenBuffer::Create(options);
+      codegen::CodeGenBuffer::Create(buffer_->options());
   if (!fresh.ok()) return fresh.status();
   buffer_ = *std::move(fresh);
   return absl::OkStatus();

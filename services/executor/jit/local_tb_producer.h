@@ -22,7 +22,6 @@ class LocalTbProducer final : public TbProducer {
   void BeforeFork() override { mutex_.lock(); }
   void AfterForkParent() override { mutex_.unlock(); }
   absl::Status ResetForChild() override;
-  std::string Describe() const override { return "in-process translator"; }
 
  private:
   explicit LocalTbProducer(std::unique_ptr<codegen::CodeGenBuffer> buffer)

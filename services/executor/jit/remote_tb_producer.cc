@@ -136,7 +136,6 @@ absl::Status RemoteTbProducer::Reconnect(uint64_t generation, const absl::Status
     if (c.ok()) {
       connection_ = *std::move(c);
       needs_flush_ = true;
-      ++reconnects_;
       fprintf(stderr, "dbt: reconnected to the translator (pid %d); translating again\n",
               static_cast<int>(connection_->peer->pid()));
       return absl::OkStatus();
@@ -229,11 +228,8 @@ absl::Status RemoteTbProducer::Flush() {
 
 absl::Status RemoteTbProducer::ResetForChild() {
   mutex_.unlock();
-  codegen::CodeGenBufferOptions buffer_options;
-  buffer_options.size = buffer_->size();
-  buffer_options.region_size = buffer_->region_size();
   absl::StatusOr<std::unique_ptr<codegen::CodeGenBuffer>> fresh =
-      codegen::CodeGenBuffer::Create(buffer_options);
+      codegen::CodeGenBuffer::Create(buffer_->options());
   if (!fresh.ok()) return fresh.status();
   // The parent's connection is the parent's: its mailboxes must not be
   // touched from here (destroying requesters writes to them), so it is
@@ -246,21 +242,6 @@ absl::Status RemoteTbProducer::ResetForChild() {
   ++generation_;
   needs_flush_ = false;
   return absl::OkStatus();
-}
-
-std::string RemoteTbProducer::Describe() const {
-  return absl::StrFormat("translator service at %s (pid %d)", options_.socket_path,
-                         static_cast<int>(translator_pid()));
-}
-
-pid_t RemoteTbProducer::translator_pid() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return connection_ && connection_->peer ? connection_->peer->pid() : 0;
-}
-
-uint64_t RemoteTbProducer::reconnects() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return reconnects_;
 }
 
 }  // namespace dbt::executor

@@ -62,11 +62,6 @@ class RemoteTbProducer final : public TbProducer {
   void BeforeFork() override { mutex_.lock(); }
   void AfterForkParent() override { mutex_.unlock(); }
   absl::Status ResetForChild() override;
-  std::string Describe() const override;
-
-  // The translator's pid (tests, messages); 0 when not connected.
-  pid_t translator_pid() const;
-  uint64_t reconnects() const;
 
  private:
   struct Connection;
@@ -91,7 +86,6 @@ class RemoteTbProducer final : public TbProducer {
   std::shared_ptr<Connection> connection_;  // guarded by mutex_
   uint64_t generation_ = 0;                 // guarded by mutex_
   bool needs_flush_ = false;                // guarded by mutex_
-  uint64_t reconnects_ = 0;                 // guarded by mutex_
   absl::Status lost_;                       // guarded by mutex_: why there is no translator
 };
 

@@ -49,9 +49,6 @@ class TbProducer {
   // parent) and, for a remote translator, a connection of its own. The
   // parent's objects are abandoned, not touched.
   virtual absl::Status ResetForChild() = 0;
-
-  // "local" or "translator service at PATH": for messages.
-  virtual std::string Describe() const = 0;
 };
 
 }  // namespace dbt::executor

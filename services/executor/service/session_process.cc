@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/shm/deadline.h"
 #include "services/executor/service/session_spawn.h"
 #include "services/executor/session/session_config_io.h"
 
@@ -29,12 +30,6 @@ std::atomic<uint64_t> finished_sessions{0};
 int PidfdOpen(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0u)); }
 int PidfdSendSignal(int pidfd, int sig) {
   return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0u));
-}
-
-uint64_t MonotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
 }
 
 int64_t UnixMs() {
@@ -152,7 +147,7 @@ SessionProcess::SessionProcess(std::string id, std::string program, pid_t pid, s
       program_(std::move(program)),
       pid_(pid),
       started_unix_ms_(UnixMs()),
-      started_mono_ns_(MonotonicNs()),
+      started_mono_ns_(shm::MonotonicNowNs()),
       pidfd_(std::move(pidfd)),
       stats_(std::move(stats)),
       out_(std::move(out)),
@@ -222,7 +217,7 @@ v1::SessionInfo SessionProcess::Info() const {
     info.set_state(killed_ ? v1::SessionInfo::KILLED : v1::SessionInfo::EXITED);
   }
   if (info.stats().wall_ns() == 0) {
-    const uint64_t until = ended_ ? ended_mono_ns_ : MonotonicNs();
+    const uint64_t until = ended_ ? ended_mono_ns_ : shm::MonotonicNowNs();
     info.mutable_stats()->set_wall_ns(until - started_mono_ns_);
   }
   return info;
@@ -232,7 +227,7 @@ void SessionProcess::RecordEnd(const siginfo_t& info) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ended_ = true;
-    ended_mono_ns_ = MonotonicNs();
+    ended_mono_ns_ = shm::MonotonicNowNs();
     if (info.si_code == CLD_EXITED) {
       exit_.exit_status = info.si_status;
     } else {

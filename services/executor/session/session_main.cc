@@ -26,7 +26,6 @@ void SessionMain(int config_fd, int stats_fd) {
     fprintf(stderr, "dbt: session: %s\n", std::string(stats.status().message()).c_str());
     _exit(1);
   }
-  (*stats)->page()->interpreter = config->request().options().interpret() ? 1 : 0;
   const std::string& cwd = config->request().cwd();
   if (!cwd.empty() && chdir(cwd.c_str()) != 0) {
     fprintf(stderr, "dbt: cannot change to directory %s\n", cwd.c_str());

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/shm/deadline.h"
 #include "services/executor/jit/jit_engine.h"
 #include "services/executor/jit/local_tb_producer.h"
 #include "services/executor/jit/remote_tb_producer.h"
@@ -17,12 +18,6 @@
 
 namespace dbt::executor {
 namespace {
-
-uint64_t NowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
-}
 
 bool HasItem(const v1::GuestRunOptions& options, const char* item) {
   for (const std::string& d : options.debug_items()) {
@@ -131,9 +126,9 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
     };
   }
 
-  const uint64_t start = NowNs();
+  const int64_t start = shm::MonotonicNowNs();
   absl::StatusOr<GuestExit> exit = RunGuest(options);
-  stats->wall_ns = NowNs() - start;
+  stats->wall_ns = static_cast<uint64_t>(shm::MonotonicNowNs() - start);
   if (log != stderr) fclose(log);
   return exit;
 }

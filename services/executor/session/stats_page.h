@@ -24,7 +24,7 @@ inline constexpr uint32_t kStatsPageVersion = 1;
 struct StatsPage {
   uint64_t magic;
   uint32_t version;
-  uint32_t interpreter;  // 1: the session runs the reference interpreter
+  uint32_t reserved;
   JitStats stats;
 };
 
