@@ -93,16 +93,22 @@ void StdioHandoff::Accept() {
   if (getrandom(random, sizeof random, 0) != sizeof random) return;
   const std::string token =
       absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(random), sizeof random));
-  if (send(conn.get(), token.data(), token.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(token.size())) {
-    return;
+  // The entry is in place before the client can read the token: a client may
+  // call StartGuest (and so Take) the moment it has it.
+  const int conn_fd = conn.get();
+  {
+    Entry entry;
+    for (int i = 0; i < 3; ++i) entry.fds[i] = std::move(received->fds[i]);
+    entry.connection = std::move(conn);
+    entry.expires = std::chrono::steady_clock::now() + kTokenLifetime;
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_[token] = std::move(entry);
   }
-  Entry entry;
-  for (int i = 0; i < 3; ++i) entry.fds[i] = std::move(received->fds[i]);
-  entry.connection = std::move(conn);
-  entry.expires = std::chrono::steady_clock::now() + kTokenLifetime;
-  std::lock_guard<std::mutex> lock(mu_);
-  entries_[token] = std::move(entry);
+  if (send(conn_fd, token.data(), token.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(token.size())) {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_.erase(token);
+  }
 }
 
 void StdioHandoff::DropExpiredAndClosed() {
