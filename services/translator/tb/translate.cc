@@ -43,8 +43,9 @@ absl::StatusOr<TranslatedTb> TranslateBlock(ir::Block& block, codegen::CodeGenBu
   }
   if (options.dump_out_asm) {
     *options.dump_out_asm =
-        // The writer's view: the translator service maps no RX view.
-        backend::x86_64::Disassemble(buffer.rw_at(tb.code_offset), tb.code_size);
+        // The writer's view (the translator service maps no RX view); lines
+        // show offsets in the buffer, as perf does for samples in it.
+        backend::x86_64::Disassemble(buffer.rw_at(tb.code_offset), tb.code_size, tb.code_offset);
   }
   return tb;
 }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_format.h"
 #include "services/translator/ir/builder.h"
 #include "services/translator/tb/jit_runner.h"
 
@@ -58,6 +59,8 @@ TEST(TranslateTest, DescribesTheTranslatedBlock) {
   EXPECT_NE(op.find("movi tmp1, $0x5"), std::string::npos) << op;
   EXPECT_NE(op_opt.find("add x1, x1, $0x5"), std::string::npos) << op_opt;
   EXPECT_NE(out_asm.find("add "), std::string::npos) << out_asm;
+  // out_asm addresses are offsets in the code_gen_buffer (what perf shows).
+  EXPECT_EQ(out_asm.rfind(absl::StrFormat("0x%04x:  ", tb->code_offset), 0), 0u) << out_asm;
   runner.env().cpu.x[1] = 10;
   runner.Run(*tb);
   EXPECT_EQ(runner.env().cpu.x[1], 15u);

@@ -8,11 +8,11 @@
 namespace dbt::backend::x86_64 {
 namespace {
 
-std::string Run(const uint8_t* code, size_t size, bool with_offsets) {
+std::string Run(const uint8_t* code, size_t size, uint64_t address, bool with_offsets) {
   csh handle;
   if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) return "<capstone unavailable>\n";
   cs_insn* insns = nullptr;
-  size_t n = cs_disasm(handle, code, size, 0, 0, &insns);
+  size_t n = cs_disasm(handle, code, size, address, 0, &insns);
   std::string text;
   size_t end = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -24,7 +24,7 @@ std::string Run(const uint8_t* code, size_t size, bool with_offsets) {
     } else {
       absl::StrAppend(&text, line, "\n");
     }
-    end = insns[i].address + insns[i].size;
+    end = insns[i].address + insns[i].size - address;
   }
   if (end < size) absl::StrAppend(&text, absl::StrFormat("<%d undecodable bytes>\n", size - end));
   cs_free(insns, n);
@@ -34,10 +34,12 @@ std::string Run(const uint8_t* code, size_t size, bool with_offsets) {
 
 }  // namespace
 
-std::string Disassemble(const uint8_t* code, size_t size) { return Run(code, size, true); }
+std::string Disassemble(const uint8_t* code, size_t size, uint64_t address) {
+  return Run(code, size, address, true);
+}
 
 std::string DisassembleInstructions(const uint8_t* code, size_t size) {
-  return Run(code, size, false);
+  return Run(code, size, 0, false);
 }
 
 }  // namespace dbt::backend::x86_64
