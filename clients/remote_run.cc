@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -75,6 +77,60 @@ class SignalForwarder {
   std::thread thread_;
 };
 
+// Sends dbt's stdin to a streamed guest's (WriteStdin) until EOF or until
+// the guest has ended. Reads only when input is there, so a guest that ends
+// without reading its stdin does not wait for it.
+class StdinForwarder {
+ public:
+  StdinForwarder(v1::Executor::Stub& stub, const std::string& session_id)
+      : stub_(stub), session_id_(session_id) {
+    stop_ = eventfd(0, EFD_CLOEXEC);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~StdinForwarder() {
+    const uint64_t one = 1;
+    (void)!write(stop_, &one, sizeof one);
+    context_.TryCancel();  // a Write blocked on a full guest pipe returns
+    thread_.join();
+    close(stop_);
+  }
+
+ private:
+  void Loop() {
+    v1::WriteStdinResponse response;
+    std::unique_ptr<grpc::ClientWriter<v1::StdinChunk>> writer =
+        stub_.WriteStdin(&context_, &response);
+    v1::StdinChunk chunk;
+    chunk.set_session_id(session_id_);
+    std::string buffer(64 << 10, '\0');
+    while (true) {
+      pollfd p[2] = {{0, POLLIN, 0}, {stop_, POLLIN, 0}};
+      if (poll(p, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      if (p[1].revents != 0) return;  // the guest ended: stdin no longer matters
+      ssize_t n = read(0, buffer.data(), buffer.size());
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n <= 0) break;  // EOF (or no usable stdin): the guest sees EOF
+      chunk.set_data(buffer.data(), static_cast<size_t>(n));
+      if (!writer->Write(chunk)) return;  // the session no longer takes input
+      chunk.clear_session_id();
+    }
+    chunk.clear_data();
+    chunk.set_eof(true);
+    writer->Write(chunk);
+    writer->WritesDone();
+    (void)writer->Finish();
+  }
+
+  v1::Executor::Stub& stub_;
+  const std::string session_id_;
+  grpc::ClientContext context_;
+  int stop_ = -1;
+  std::thread thread_;
+};
+
 }  // namespace
 
 absl::StatusOr<RemoteRunResult> RunRemote(const std::string& address,
@@ -115,6 +171,8 @@ absl::StatusOr<RemoteRunResult> RunRemote(const std::string& address,
   bool ended = false;
   {
     SignalForwarder forwarder(*stub, result.session_id, forwarded);
+    std::optional<StdinForwarder> stdin_forwarder;
+    if (request.stream_stdin()) stdin_forwarder.emplace(*stub, result.session_id);
     grpc::ClientContext context;
     v1::SessionRequest session;
     session.set_session_id(result.session_id);

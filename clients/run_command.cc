@@ -146,7 +146,7 @@ std::string UnixPath(const std::string& address) {
 
 // --connect=ADDR: services already running. On the same host the guest gets
 // dbt's own stdin/stdout/stderr (handed over on the executor's stdio socket);
-// otherwise its output is streamed back and its stdin is /dev/null.
+// otherwise its output is streamed back and dbt's stdin is sent to it.
 int RunConnected(const RunFlags& flags, v1::StartGuestRequest request) {
   std::optional<executor::StdioTicket> ticket;
   if (const std::string path = UnixPath(flags.connect); !path.empty()) {
@@ -157,7 +157,10 @@ int RunConnected(const RunFlags& flags, v1::StartGuestRequest request) {
       request.set_stdio_token(ticket->token);
     }
   }
-  if (!ticket) request.set_stream_output(true);
+  if (!ticket) {
+    request.set_stream_output(true);
+    request.set_stream_stdin(true);
+  }
   // The executor is not in our terminal's process group: ^C is forwarded.
   absl::StatusOr<RemoteRunResult> result =
       RunRemote(flags.connect, request, /*forward_interrupts=*/true);

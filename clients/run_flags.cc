@@ -35,8 +35,8 @@ const char* RunUsage() {
          "run (the guest runs in an executor session, with dbt's stdin/stdout/stderr).\n"
          "  --one-process      run everything inside this process instead\n"
          "  --connect ADDR     use the executor service at ADDR (dbt services up); on this host\n"
-         "                     the guest gets dbt's stdin/stdout/stderr, over TCP its output is\n"
-         "                     streamed back and its stdin is /dev/null\n";
+         "                     the guest gets dbt's stdin/stdout/stderr, over TCP they are\n"
+         "                     relayed (dbt reads its stdin ahead of the guest)\n";
 }
 
 absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {

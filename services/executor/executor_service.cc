@@ -51,6 +51,9 @@ grpc::Status ExecutorService::StartGuest(grpc::ServerContext* context,
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "inherit_stdio, stream_output and stdio_token exclude each other");
   }
+  if (request->stream_stdin() && !request->stream_output()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "stream_stdin needs stream_output");
+  }
   std::array<shm::UniqueFd, 3> handed_over;
   std::array<int, 3> stdio_fds = {-1, -1, -1};
   if (!request->stdio_token().empty()) {
@@ -106,6 +109,35 @@ grpc::Status ExecutorService::StreamOutput(grpc::ServerContext* context,
     }
   }
   return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+}
+
+grpc::Status ExecutorService::WriteStdin(grpc::ServerContext* context,
+                                         grpc::ServerReader<v1::StdinChunk>* reader,
+                                         v1::WriteStdinResponse* response) {
+  v1::StdinChunk chunk;
+  if (!reader->Read(&chunk)) return grpc::Status::OK;  // nothing sent
+  std::shared_ptr<SessionProcess> session = sessions_.Find(chunk.session_id());
+  if (session == nullptr) return UnknownSession(chunk.session_id());
+  executor::StdinFeed* feed = session->stdin_feed();
+  if (feed == nullptr) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        absl::StrCat("session ", chunk.session_id(),
+                                     " was not started with stream_stdin"));
+  }
+  auto give_up = [&] { return context->IsCancelled() || session->ended(); };
+  uint64_t written = 0;
+  do {
+    if (absl::Status s = feed->Write(chunk.data(), give_up); !s.ok()) {
+      response->set_bytes_written(written);
+      return ToGrpc(s);
+    }
+    written += chunk.data().size();
+    if (chunk.eof()) break;
+  } while (reader->Read(&chunk));
+  // eof, or the client ended its stream: no more input.
+  feed->Close();
+  response->set_bytes_written(written);
+  return grpc::Status::OK;
 }
 
 grpc::Status ExecutorService::Kill(grpc::ServerContext* context, const v1::KillRequest* request,

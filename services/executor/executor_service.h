@@ -41,6 +41,9 @@ class ExecutorService final : public v1::Executor::Service {
                           v1::StartGuestResponse* response) override;
   grpc::Status StreamOutput(grpc::ServerContext* context, const v1::SessionRequest* request,
                             grpc::ServerWriter<v1::OutputChunk>* writer) override;
+  grpc::Status WriteStdin(grpc::ServerContext* context,
+                          grpc::ServerReader<v1::StdinChunk>* reader,
+                          v1::WriteStdinResponse* response) override;
   grpc::Status Kill(grpc::ServerContext* context, const v1::KillRequest* request,
                     v1::KillResponse* response) override;
   grpc::Status ListSessions(grpc::ServerContext* context, const v1::ListSessionsRequest* request,

@@ -4,8 +4,9 @@
 #     executor's stdio socket): a program reading stdin behaves exactly as
 #     under qemu-riscv64, output to files identical;
 #  2. ^C (SIGINT to dbt) is forwarded: the guest dies of it and dbt too;
-#  3. an executor without a stdio socket streams the output back instead
-#     (stdin /dev/null), still identical to qemu with /dev/null;
+#  3. an executor without a stdio socket (as over TCP) streams the output
+#     back and takes dbt's stdin over WriteStdin instead: still identical to
+#     qemu; a guest that never reads an endless stdin still ends dbt;
 #  4. the session shows up in `dbtctl sessions` with its translations.
 # Usage: connect_test.sh DBT DBTCTL STDIN_PROG NUMBERS_TXT PHASED_PROG
 set -u
@@ -46,7 +47,7 @@ grep -q "EXITED" "$work/sessions.txt" || fail "no ended session listed"
 echo "dbtctl sessions:"; cat "$work/sessions.txt"
 "$dbt" services down --dir="$dir" > /dev/null
 
-# 3: no stdio socket -> streamed output, stdin /dev/null.
+# 3: no stdio socket -> streamed output, stdin sent with WriteStdin.
 mkdir -p "$work/svc2"
 bindir=$(dirname "$(readlink -f "$dbt")")/../services
 "$bindir/translator/translator" --socket="$work/svc2/t.sock" --data_socket="$work/svc2/t.data" --v=-1 &
@@ -54,10 +55,20 @@ bindir=$(dirname "$(readlink -f "$dbt")")/../services
   --stdio_socket=none --v=-1 &
 for _ in $(seq 1 200); do [[ -S "$work/svc2/e.sock" && -S "$work/svc2/t.data" ]] && break; sleep 0.05; done
 [[ ! -e "$work/svc2/e.sock.stdio" ]] || fail "--stdio_socket=none still made one"
-"$qemu" "$prog" < /dev/null > "$work/q2_out.txt" 2> "$work/q2_err.txt"; qs=$?
+"$qemu" "$prog" < "$numbers" > "$work/q2_out.txt" 2> "$work/q2_err.txt"; qs=$?
 "$dbt" run --connect="unix:$work/svc2/e.sock" "$prog" < "$numbers" > "$work/d2_out.txt" 2> "$work/d2_err.txt"; ds=$?
 [[ $qs -eq $ds ]] || fail "streamed: status $ds, qemu $qs"
-cmp -s "$work/q2_out.txt" "$work/d2_out.txt" || fail "streamed stdout differs from qemu's (stdin /dev/null)"
+cmp -s "$work/q2_out.txt" "$work/d2_out.txt" || fail "streamed stdout differs from qemu's"
 cmp -s "$work/q2_err.txt" "$work/d2_err.txt" || fail "streamed stderr differs from qemu's"
-echo "without a stdio socket: output streamed, identical to qemu with stdin /dev/null"
+echo "without a stdio socket: stdin sent, output streamed, identical to qemu (status $ds)"
+"$qemu" "$prog" < /dev/null > "$work/q3_out.txt" 2>&1; qs=$?
+"$dbt" run --connect="unix:$work/svc2/e.sock" "$prog" < /dev/null > "$work/d3_out.txt" 2>&1; ds=$?
+[[ $qs -eq $ds ]] && cmp -s "$work/q3_out.txt" "$work/d3_out.txt" || fail "empty streamed stdin: not as qemu"
+# A guest that never reads stdin, fed an endless one: it ends, and so does dbt.
+yes | "$qemu" "$phased" "$work" > "$work/q4_out.txt" 2>&1; qs=$?
+yes | timeout 30 "$dbt" run --connect="unix:$work/svc2/e.sock" "$phased" "$work" > "$work/d4_out.txt" 2>&1; ds=$?
+[[ $ds -ne 124 ]] || fail "dbt hung forwarding an endless stdin to a guest that had ended"
+[[ $qs -eq $ds ]] || fail "endless stdin: status $ds, qemu $qs"
+cmp -s "$work/q4_out.txt" "$work/d4_out.txt" || fail "endless stdin: output differs from qemu's"
+echo "a guest that ignores an endless stdin ends, and dbt with it"
 echo PASS

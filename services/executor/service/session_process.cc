@@ -75,7 +75,7 @@ absl::StatusOr<std::shared_ptr<SessionProcess>> SessionProcess::Start(
   spec.fds.config = config_theirs.get();
   spec.fds.stats = (*stats)->fd();
   shm::UniqueFd dev_null;
-  Pipe out, err;
+  Pipe out, err, in;
   if (stdio != nullptr) {
     for (int i = 0; i < 3; ++i) spec.fds.stdio[i] = (*stdio)[i];
     spec.process_group = static_cast<pid_t>(request.process_group());
@@ -94,6 +94,13 @@ absl::StatusOr<std::shared_ptr<SessionProcess>> SessionProcess::Start(
       err = *std::move(e);
       spec.fds.stdio[1] = out.write.get();
       spec.fds.stdio[2] = err.write.get();
+      if (request.stream_stdin()) {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0) return Errno("pipe2");
+        in.read.Reset(fds[0]);
+        in.write.Reset(fds[1]);
+        spec.fds.stdio[0] = in.read.get();
+      }
     }
   }
 
@@ -104,6 +111,7 @@ absl::StatusOr<std::shared_ptr<SessionProcess>> SessionProcess::Start(
   config_theirs.Reset();
   out.write.Reset();
   err.write.Reset();
+  in.read.Reset();
   dev_null.Reset();
 
   shm::UniqueFd pidfd(PidfdOpen(*pid));
@@ -117,6 +125,7 @@ absl::StatusOr<std::shared_ptr<SessionProcess>> SessionProcess::Start(
   std::shared_ptr<SessionProcess> session(
       new SessionProcess(config.session_id(), request.program(), *pid, std::move(pidfd),
                          *std::move(stats), std::move(out.read), std::move(err.read)));
+  if (in.write.valid()) session->stdin_feed_ = std::make_unique<StdinFeed>(std::move(in.write));
   if (!session->stop_.valid()) {
     // No watcher: end the process here so that nothing is left behind.
     absl::Status st = Errno("eventfd");

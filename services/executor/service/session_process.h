@@ -27,6 +27,7 @@
 #include "common/shm/unique_fd.h"
 #include "proto/executor.pb.h"
 #include "services/executor/service/output_buffer.h"
+#include "services/executor/service/stdin_feed.h"
 #include "services/executor/session/stats_page.h"
 
 namespace dbt::executor {
@@ -54,6 +55,8 @@ class SessionProcess {
   pid_t pid() const { return pid_; }
   const absl::Status& start_error() const { return start_error_; }
   OutputBuffer& output() { return output_; }
+  // The guest's stdin when the request asked for stream_stdin; else null.
+  StdinFeed* stdin_feed() { return stdin_feed_.get(); }
 
   // Sends `sig` to the process; once it has ended the session is KILLED
   // instead of EXITED. FailedPrecondition when it has already ended.
@@ -93,6 +96,7 @@ class SessionProcess {
   shm::UniqueFd stop_;  // eventfd: StopWatching
   absl::Status start_error_;
   OutputBuffer output_;
+  std::unique_ptr<StdinFeed> stdin_feed_;
   std::atomic<uint64_t> finish_order_{0};
 
   mutable std::mutex mu_;
