@@ -10,6 +10,7 @@
 //   i  a constant that fits a sign-extended imm32 may stay immediate
 //   I  any constant may stay immediate (shift counts: masked to 6 bits)
 //   m  a global that is in memory (not in a register) may be read there
+//      when this is its last read in the TB (reg_alloc.cc AllocInput)
 //      (emitters get Operand::is_mem); only globals: their env slots are
 //      never reused, unlike spill slots
 //   0 1  (input) same register as output 0 / 1: the op overwrites it

@@ -108,5 +108,26 @@ TEST(GoldenTest, CallShiftSetcond) {
   ExpectGolden(block, "call_shift_setcond.s");
 }
 
+// sieve's inner loop: add x13, x8, x15; sb x18, 0(x13); add x15, x15, x14;
+// j back. x15 is read twice: loaded once and kept in a register (reading it
+// in place twice made the second read wait behind the guest store: 1.2-1.4x
+// slower). x8 and x14 are read once: in place.
+TEST(GoldenTest, AGlobalReadTwiceIsLoadedOnce) {
+  ir::Block block(0x105ba);
+  IrBuilder b(block);
+  b.TbStart();
+  b.InsnStart(0x105ba);
+  b.Add(X(b, 13), X(b, 8), X(b, 15));
+  b.InsnStart(0x105be);
+  b.QemuSt(X(b, 18), X(b, 13), ir::kMemU8);
+  b.InsnStart(0x105c2);
+  b.Add(X(b, 15), X(b, 15), X(b, 14));
+  b.InsnStart(0x105c4);
+  b.GotoTb(0);
+  b.Movi(Pc(b), 0x105b6);
+  b.ExitTb(kTbExitSlot0);
+  ExpectGolden(block, "global_read_twice.s");
+}
+
 }  // namespace
 }  // namespace dbt::backend::x86_64

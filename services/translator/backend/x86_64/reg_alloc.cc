@@ -163,6 +163,13 @@ void RegAlloc::SetConst(uint32_t t, uint64_t v) {
   s.mem_coherent = false;
 }
 
+bool RegAlloc::HasFreeReg(RegSet allowed) const {
+  for (HostReg r : kAllocOrder) {
+    if ((allowed & Bit(r)) && reg_to_temp_[r] == kNoTemp && !(locked_ & Bit(r))) return true;
+  }
+  return false;
+}
+
 HostReg RegAlloc::AllocReg(RegSet allowed, RegSet avoid) {
   RegSet candidates = allowed & ~avoid;
   for (HostReg r : kAllocOrder) {
@@ -200,7 +207,12 @@ Operand RegAlloc::AllocInput(const ir::Op& op, int i, const ArgConstraint& c) {
     o.imm = static_cast<int64_t>(s.value);
     return o;
   }
-  if (c.mem && IsGlobal(t) && s.loc == Loc::kMem) {
+  if (c.mem && IsGlobal(t) && s.loc == Loc::kMem &&
+      (op.life.IsDead(op.n_out + i) || !HasFreeReg(c.regs))) {
+    // Read in place only when this is the global's last read in the TB (or
+    // no register is free). One read again later is loaded and kept, as
+    // TCG does: the later reads then skip the reload, which after a guest
+    // store can stall (docs/ARCHITECTURE.md, "Host code: measured choices").
     o.is_mem = true;
     o.mem = HomeOf(t);
     return o;

@@ -106,6 +106,8 @@ class RegAlloc {
   // A register from allowed & ~avoid: a free one in kAllocOrder, else the
   // cheapest unlocked victim (a cached constant, then a clean value, then
   // a dirty one, which is spilled).
+  // A register in `allowed` that holds nothing and is not locked.
+  bool HasFreeReg(RegSet allowed) const;
   HostReg AllocReg(RegSet allowed, RegSet avoid);
   static constexpr HostReg kNoReg = static_cast<HostReg>(0xff);
   HostReg PreferredOutputReg(const ir::Op& op, const OpOperands& operands, RegSet allowed,
