@@ -163,6 +163,15 @@ void RegAlloc::SetConst(uint32_t t, uint64_t v) {
   s.mem_coherent = false;
 }
 
+void RegAlloc::KeepGlobalInReg(uint32_t t, bool read_again) {
+  if (!read_again || !IsGlobal(t) || IsFixed(t) || temps_[t].loc != Loc::kMem) return;
+  if (!HasFreeReg(kAllocatable)) return;  // never evict for a cache
+  const HostReg r = AllocReg(kAllocatable, locked_);
+  gen_.mov(Reg64(r), MemOf(t));
+  Bind(t, r);
+  temps_[t].mem_coherent = true;
+}
+
 bool RegAlloc::HasFreeReg(RegSet allowed) const {
   for (HostReg r : kAllocOrder) {
     if ((allowed & Bit(r)) && reg_to_temp_[r] == kNoTemp && !(locked_ & Bit(r))) return true;
@@ -218,6 +227,9 @@ Operand RegAlloc::AllocInput(const ir::Op& op, int i, const ArgConstraint& c) {
     return o;
   }
   if (c.clobbered) {
+    // A global read again later is loaded into a register of its own first;
+    // the op then overwrites a copy.
+    KeepGlobalInReg(t, !op.life.IsDead(op.n_out + i));
     // The op overwrites this register: take the temp's own register only
     // if the value dies here and no other input of the op reads it.
     int uses = 0;
@@ -369,6 +381,8 @@ void RegAlloc::Mov(const ir::Op& op) {
   }
   TempState& s = temps_[src];
   const bool src_dies = op.life.IsDead(1);
+  // A global copied and read again later: keep it in a register too.
+  if (!IsConstTemp(src)) KeepGlobalInReg(src, !src_dies);
   if (IsConstTemp(src)) {
     SetConst(dst, block_.ConstValue(ir::Temp{src}));
   } else if (IsFixed(src)) {
