@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -71,6 +72,10 @@ v1::StartGuestRequest MakeRequest(const RunFlags& flags) {
   for (const std::string& d : flags.debug_items) o->add_debug_items(d);
   o->set_log_file(flags.log_file);  // opened by the session, in cwd
   o->set_strace(flags.strace);
+  if (flags.jitdump) {
+    const char* tmp = getenv("TMPDIR");
+    o->set_jitdump_dir(tmp != nullptr && tmp[0] != '\0' ? tmp : "/tmp");
+  }
   o->set_tb_size_mib(flags.tb_size_mib);
   o->set_one_insn_per_tb(flags.one_insn_per_tb);
   o->set_interpret(flags.interpret);

@@ -24,6 +24,8 @@ const char* RunUsage() {
          "  -d ITEM[,ITEM]     log per TB: in_asm, op, op_opt, out_asm, exec, cpu, page, nochain\n"
          "  -D FILE            write the -d and -strace logs to FILE instead of stderr\n"
          "  -strace            log every system call\n"
+         "  -jitdump           write $TMPDIR/jit-PID.dump (default /tmp) naming every TB, for\n"
+         "                     perf record -k mono + perf inject --jit\n"
          "  --tb-size N        code buffer size in MiB\n"
          "  --one-insn-per-tb  translate one guest instruction per block (-singlestep)\n"
          "  --interpret        run the reference interpreter instead of translating\n"
@@ -77,6 +79,8 @@ absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
       if (absl::Status st = value(arg, "-D", &flags.log_file); !st.ok()) return st;
     } else if (arg == "-strace" || arg == "--strace") {
       flags.strace = true;
+    } else if (arg == "-jitdump" || arg == "--jitdump") {
+      flags.jitdump = true;
     } else if (is(arg, "--tb-size") || is(arg, "-tb-size")) {
       if (absl::Status st = value(arg, arg.rfind("--", 0) == 0 ? "--tb-size" : "-tb-size", &v);
           !st.ok()) {

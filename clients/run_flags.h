@@ -15,6 +15,7 @@ struct RunFlags {
   std::vector<std::string> debug_items;  // -d in_asm,op,op_opt,out_asm,exec,...
   std::string log_file;                  // -D FILE (default: stderr)
   bool strace = false;                   // -strace
+  bool jitdump = false;                  // -jitdump: $TMPDIR/jit-PID.dump for perf
   uint64_t tb_size_mib = 0;              // --tb-size N (code buffer MiB; 0 = default)
   bool one_insn_per_tb = false;          // --one-insn-per-tb (also -singlestep)
   bool interpret = false;                // --interpret: reference interpreter only

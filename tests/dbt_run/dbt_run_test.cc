@@ -14,6 +14,7 @@
 namespace dbt {
 namespace {
 
+using ::dbt::testing::JsonInt;
 using ::dbt::testing::ReadFile;
 using ::dbt::testing::Runfile;
 using ::dbt::testing::RunProcess;
@@ -28,14 +29,6 @@ int ShellStatus(const RunResult& r) {
   if (WIFEXITED(r.wait_status)) return WEXITSTATUS(r.wait_status);
   if (WIFSIGNALED(r.wait_status)) return 128 + WTERMSIG(r.wait_status);
   return -1;
-}
-
-// The integer value of "key": N in a --stats-json file; -1 if missing.
-long long StatValue(const std::string& json, const std::string& key) {
-  std::smatch m;
-  std::regex re("\"" + key + "\": ([0-9]+)");
-  if (!std::regex_search(json, m, re)) return -1;
-  return std::stoll(m[1]);
 }
 
 RunResult RunQemu(const std::vector<std::string>& args) {
@@ -56,15 +49,15 @@ TEST_F(DbtRunTest, StatsJsonHasEveryCounter) {
   std::string json = ReadFile(stats);
   for (const char* key : {"tbs_translated", "guest_insns_translated", "host_bytes_emitted",
                           "chain_links", "tb_lookups", "tb_flushes", "translate_ns", "wall_ns"}) {
-    EXPECT_GE(StatValue(json, key), 0) << key << " missing in\n" << json;
+    EXPECT_GE(JsonInt(json, key), 0) << key << " missing in\n" << json;
   }
-  EXPECT_GT(StatValue(json, "tbs_translated"), 10);
-  EXPECT_GE(StatValue(json, "guest_insns_translated"), StatValue(json, "tbs_translated"));
-  EXPECT_GT(StatValue(json, "host_bytes_emitted"), 0);
-  EXPECT_GT(StatValue(json, "chain_links"), 0);
-  EXPECT_GT(StatValue(json, "translate_ns"), 0);
-  EXPECT_GE(StatValue(json, "wall_ns"), StatValue(json, "translate_ns"));
-  EXPECT_EQ(StatValue(json, "tb_flushes"), 0);
+  EXPECT_GT(JsonInt(json, "tbs_translated"), 10);
+  EXPECT_GE(JsonInt(json, "guest_insns_translated"), JsonInt(json, "tbs_translated"));
+  EXPECT_GT(JsonInt(json, "host_bytes_emitted"), 0);
+  EXPECT_GT(JsonInt(json, "chain_links"), 0);
+  EXPECT_GT(JsonInt(json, "translate_ns"), 0);
+  EXPECT_GE(JsonInt(json, "wall_ns"), JsonInt(json, "translate_ns"));
+  EXPECT_EQ(JsonInt(json, "tb_flushes"), 0);
 }
 
 TEST_F(DbtRunTest, DebugLogShowsEveryStageAndLeavesOutputAlone) {
@@ -111,10 +104,10 @@ TEST_F(DbtRunTest, NoChainRunsUnchainedWithTheSameOutput) {
   ASSERT_EQ(ShellStatus(chained), 0);
   EXPECT_EQ(ShellStatus(unchained), 0);
   EXPECT_EQ(chained.output, unchained.output);
-  EXPECT_GT(StatValue(ReadFile(s1), "chain_links"), 0);
-  EXPECT_EQ(StatValue(ReadFile(s2), "chain_links"), 0);
+  EXPECT_GT(JsonInt(ReadFile(s1), "chain_links"), 0);
+  EXPECT_EQ(JsonInt(ReadFile(s2), "chain_links"), 0);
   // Without chaining every TB transition is a dispatcher lookup.
-  EXPECT_GT(StatValue(ReadFile(s2), "tb_lookups"), StatValue(ReadFile(s1), "tb_lookups"));
+  EXPECT_GT(JsonInt(ReadFile(s2), "tb_lookups"), JsonInt(ReadFile(s1), "tb_lookups"));
 }
 
 TEST_F(DbtRunTest, FullCodeBufferIsFlushedAndTranslationContinues) {
@@ -125,9 +118,9 @@ TEST_F(DbtRunTest, FullCodeBufferIsFlushedAndTranslationContinues) {
   RunResult qemu = RunQemu({Guest("cxx_O2_bin")});
   EXPECT_EQ(ShellStatus(small), ShellStatus(qemu));
   EXPECT_EQ(small.output, qemu.output);
-  EXPECT_GE(StatValue(ReadFile(stats), "tb_flushes"), 1);
-  EXPECT_EQ(StatValue(ReadFile(stats), "tbs_translated"),
-            StatValue(ReadFile(stats), "guest_insns_translated"));
+  EXPECT_GE(JsonInt(ReadFile(stats), "tb_flushes"), 1);
+  EXPECT_EQ(JsonInt(ReadFile(stats), "tbs_translated"),
+            JsonInt(ReadFile(stats), "guest_insns_translated"));
 }
 
 TEST_F(DbtRunTest, SelfModifyingCodeInvalidatesTranslations) {
@@ -136,7 +129,7 @@ TEST_F(DbtRunTest, SelfModifyingCodeInvalidatesTranslations) {
   RunResult qemu = RunQemu({Guest("smc_O2_bin")});
   EXPECT_EQ(ShellStatus(r), ShellStatus(qemu));
   EXPECT_EQ(r.output, qemu.output);
-  EXPECT_GT(StatValue(ReadFile(stats), "tb_invalidations"), 0);
+  EXPECT_GT(JsonInt(ReadFile(stats), "tb_invalidations"), 0);
 }
 
 TEST_F(DbtRunTest, InterpreterAgreesWithTheJit) {

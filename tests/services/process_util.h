@@ -45,6 +45,8 @@ struct RunResult {
 RunResult RunProcess(const std::vector<std::string>& argv, int timeout_ms = 30000);
 
 std::string ReadFile(const std::string& path);
+// The integer value of "key": N in a JSON text (e.g. --stats-json); -1 if missing.
+long long JsonInt(const std::string& json, const std::string& key);
 bool PathExists(const std::string& path);
 // A process that exists and is not a zombie.
 bool ProcessAlive(pid_t pid);

@@ -313,6 +313,7 @@ JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, in
       stats_->guest_insns_translated += t->guest_insns;
       stats_->host_bytes_emitted += t->code.code_size;
       tb = registry_->Insert(*std::move(t));
+      if (options_.jitdump) options_.jitdump->CodeLoad(tb->pc(), tb->rx, tb->t.code.code_size);
       // Stores to these pages must now fault first, so the TB is dropped
       // before its code changes (GuestMemory write-protects them).
       for (uint64_t page = tb->first_page; page <= tb->last_page; page += kGuestPageSize) {
@@ -456,6 +457,7 @@ void JitEngine::OnForkChild(GuestEnv& env) {
   buffer_ = &producer_->buffer();
   env.epilogue = buffer_->epilogue_address();
   ClearJumpCache(env);
+  if (options_.jitdump) options_.jitdump->ReopenInChild();
 }
 
 std::optional<uint64_t> JitEngine::GuestPcAtHostPc(uintptr_t host_pc) const {

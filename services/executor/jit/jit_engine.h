@@ -48,6 +48,7 @@
 #include "absl/status/statusor.h"
 #include "common/codegen/code_gen_buffer.h"
 #include "services/executor/jit/jit_stats.h"
+#include "services/executor/jit/jitdump.h"
 #include "services/executor/jit/memory_code_source.h"
 #include "services/executor/jit/tb_producer.h"
 #include "services/executor/jit/tb_registry.h"
@@ -69,6 +70,8 @@ struct JitOptions {
   bool log_exec = false;  // one line per TB executed (with nochain: every one)
   bool log_cpu = false;   // registers before every TB executed
   FILE* log = stderr;
+  // -jitdump: every TB put in the registry is recorded here (jitdump.h).
+  std::shared_ptr<JitDump> jitdump;
 };
 
 class JitEngine final : public ExecutionEngine {

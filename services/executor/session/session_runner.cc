@@ -92,6 +92,7 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
       if (item != "page")
         fprintf(stderr, "dbt: -d %s has no effect with --interpret\n", item.c_str());
     }
+    if (!o.jitdump_dir().empty()) fprintf(stderr, "dbt: -jitdump has no effect with --interpret\n");
     if (log_page) {
       options.engine_factory = [log](GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
         LogPages(proc, log);
@@ -99,7 +100,12 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
       };
     }
   } else {
-    const JitOptions jit = MakeJitOptions(o, log);
+    JitOptions jit = MakeJitOptions(o, log);
+    if (!o.jitdump_dir().empty()) {
+      absl::StatusOr<std::unique_ptr<JitDump>> dump = JitDump::Create(o.jitdump_dir());
+      if (!dump.ok()) return dump.status();
+      jit.jitdump = std::move(*dump);
+    }
     const bool remote = !o.local_translator() && !config.translator_data_socket().empty();
     RemoteTbProducerOptions remote_options;
     remote_options.socket_path = config.translator_data_socket();
