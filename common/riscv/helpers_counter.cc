@@ -6,25 +6,15 @@
 // reference interpreter, which does count, keeps cpu.instret exact; the two
 // engines agree on everything else, which is why differential tests leave
 // these CSRs out. time is the host's monotonic clock in nanoseconds.
-#include <time.h>
-
 #include <cstdint>
 
+#include "common/clock.h"
 #include "common/riscv/helpers.h"
 
 namespace dbt::riscv {
-namespace {
 
-uint64_t MonotonicNanoseconds() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-}  // namespace
-
-uint64_t HelperReadCycle(GuestEnv* env) { return MonotonicNanoseconds(); }
-uint64_t HelperReadTime(GuestEnv* env) { return MonotonicNanoseconds(); }
-uint64_t HelperReadInstret(GuestEnv* env) { return MonotonicNanoseconds(); }
+uint64_t HelperReadCycle(GuestEnv* env) { return dbt::MonotonicNs(); }
+uint64_t HelperReadTime(GuestEnv* env) { return dbt::MonotonicNs(); }
+uint64_t HelperReadInstret(GuestEnv* env) { return dbt::MonotonicNs(); }
 
 }  // namespace dbt::riscv

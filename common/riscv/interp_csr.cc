@@ -1,8 +1,8 @@
 // Zicsr for user mode: the FP CSRs and the read-only counters. Any other CSR
 // number is an illegal instruction, as is a write to a read-only one.
 #include <cstdint>
-#include <ctime>
 
+#include "common/clock.h"
 #include "common/riscv/interp_exec.h"
 
 namespace dbt::riscv::interp {
@@ -14,12 +14,6 @@ constexpr uint16_t kCsrFcsr = 0x003;
 constexpr uint16_t kCsrCycle = 0xc00;
 constexpr uint16_t kCsrTime = 0xc01;
 constexpr uint16_t kCsrInstret = 0xc02;
-
-uint64_t MonotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 bool CsrExists(uint16_t csr) {
   switch (csr) {
@@ -50,7 +44,7 @@ uint64_t ReadCsr(const CpuState& cpu, uint16_t csr) {
     case kCsrInstret:
       return cpu.instret;  // Instructions retired before this one.
     case kCsrTime:
-      return MonotonicNs();
+      return dbt::MonotonicNs();
   }
   return 0;
 }

@@ -2,13 +2,11 @@
 
 #include <algorithm>
 
+#include "common/clock.h"
+
 namespace dbt::shm {
 
-int64_t MonotonicNowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+int64_t MonotonicNowNs() { return static_cast<int64_t>(dbt::MonotonicNs()); }
 
 Deadline Deadline::After(absl::Duration timeout) {
   if (timeout == absl::InfiniteDuration()) return Never();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_format.h"
+#include "common/clock.h"
 #include "common/codegen/jump_cache.h"
 #include "common/riscv/helpers.h"
 #include "common/riscv/interpreter.h"
@@ -12,12 +13,6 @@
 
 namespace dbt::executor {
 namespace {
-
-uint64_t NowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
-}
 
 // A jump-cache entry that matches no pc: guest pcs are even.
 constexpr uint64_t kNoGuestPc = 1;
@@ -274,9 +269,9 @@ JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, in
     request.debug = debug_bits_;
     request.bytes = bytes;
     std::string debug_text;
-    const uint64_t start = NowNs();
+    const uint64_t start = dbt::MonotonicNs();
     absl::StatusOr<translator::TbTranslation> t = producer_->Translate(request, &debug_text);
-    const uint64_t elapsed = NowNs() - start;
+    const uint64_t elapsed = dbt::MonotonicNs() - start;
 
     // 3. Insert, unless the code changed meanwhile.
     GuestMemory::MappingLock mapping(proc_.memory);

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/clock.h"
 #include "absl/strings/str_format.h"
 
 namespace dbt::executor {
@@ -45,13 +46,6 @@ struct CodeLoadBody {
   uint64_t code_index = 0;
 };
 static_assert(sizeof(RecordHeader) == 16 && sizeof(CodeLoadBody) == 40);
-
-// perf record -k mono: the timestamps perf compares them with.
-uint64_t MonotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 bool WriteAll(int fd, const void* data, size_t n) {
   const char* p = static_cast<const char*>(data);

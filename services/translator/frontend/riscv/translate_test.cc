@@ -39,7 +39,7 @@ TranslatedBlock Translate(uint64_t pc, const std::vector<uint32_t>& words, int m
   options.max_insns = max_insns;
   TranslateResult result = TranslateBlock(source, pc, options);
   EXPECT_TRUE(result.tb.has_value());
-  if (!result.tb) return {};
+  if (!result.tb) return TranslatedBlock{.block = ir::Block(pc)};
   EXPECT_TRUE(ir::Verify(result.tb->block).ok()) << ir::Verify(result.tb->block);
   return std::move(*result.tb);
 }
