@@ -1,5 +1,6 @@
 #include "services/executor/session/session_main.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -26,6 +27,8 @@ void SessionMain(int config_fd, int stats_fd) {
     fprintf(stderr, "dbt: session: %s\n", std::string(stats.status().message()).c_str());
     _exit(1);
   }
+  // Not the guest's: a host program it execs must not inherit it.
+  (void)fcntl(stats_fd, F_SETFD, FD_CLOEXEC);
   const std::string& cwd = config->request().cwd();
   if (!cwd.empty() && chdir(cwd.c_str()) != 0) {
     fprintf(stderr, "dbt: cannot change to directory %s\n", cwd.c_str());

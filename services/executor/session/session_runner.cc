@@ -71,7 +71,7 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
 
   FILE* log = stderr;
   if (!o.log_file().empty()) {
-    log = fopen(o.log_file().c_str(), "w");
+    log = fopen(o.log_file().c_str(), "we");  // not inherited by an exec'd program
     if (log == nullptr)
       return absl::NotFoundError(absl::StrCat("cannot open log file ", o.log_file()));
   }

@@ -114,6 +114,27 @@ std::string FormatSyscallCall(GuestProcess& proc, const SyscallDesc& desc,
         out += s ? absl::StrCat("\"", *s, "\"") : Pointer(v);
         break;
       }
+      case 'A': {  // NULL-terminated string array (execve's argv), as qemu prints it
+        std::string list = "{";
+        bool ok = v != 0;
+        for (uint64_t at = v, n = 0; ok; at += 8, ++n) {
+          uint64_t ptr = 0;
+          if (n == 64) {
+            list += "...";
+            break;
+          }
+          ok = proc.memory.CopyFromGuest(&ptr, at, sizeof ptr);
+          if (!ok) break;
+          if (ptr == 0) {
+            list += "NULL";
+            break;
+          }
+          std::optional<std::string> str = proc.memory.ReadString(ptr);
+          list += str ? absl::StrCat("\"", *str, "\",") : absl::StrCat(Pointer(ptr), ",");
+        }
+        out += ok ? list + "}" : Pointer(v);
+        break;
+      }
       case 'f':
         if (static_cast<int32_t>(v) == -100) {
           out += "AT_FDCWD";

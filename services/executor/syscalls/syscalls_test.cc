@@ -60,6 +60,7 @@ enum : uint64_t {
   kNrGetpid = 172,
   kNrGettid = 178,
   kNrBrk = 214,
+  kNrExecve = 221,
   kNrMunmap = 215,
   kNrClone = 220,
   kNrMmap = 222,
@@ -166,6 +167,30 @@ TEST_F(SyscallsTest, StraceLineInQemuFormat) {
                               "/new\",O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC,0644) = "));
   EXPECT_THAT(text, HasSubstr(p + "brk(NULL) = 0x0000000000400000\n"));
   EXPECT_THAT(text, HasSubstr(p + "exit_group(3)\n"));
+}
+
+// A successful execve replaces the process (tests/guest/exec_test runs host
+// programs); here the failures, which must leave the caller running.
+TEST_F(SyscallsTest, ExecveFailuresReturnAndStraceShowsArgv) {
+  char* buf = nullptr;
+  size_t len = 0;
+  proc_->strace = open_memstream(&buf, &len);
+  const uint64_t argv = kData + 0x800;
+  Put<uint64_t>(argv, Str(kData + 0x100, "prog"));
+  Put<uint64_t>(argv + 8, Str(kData + 0x200, "arg one"));
+  Put<uint64_t>(argv + 16, 0);
+  EXPECT_EQ(Call(kNrExecve, Str(kData, dir_ + "/missing"), argv, 0), -ENOENT);
+  EXPECT_EQ(env_->cpu.pc, kPc + 4);
+  EXPECT_EQ(Call(kNrExecve, 8, argv, 0), -EFAULT);  // unreadable path
+  Put<uint64_t>(argv + 8, 8);                          // unreadable argv[1]
+  EXPECT_EQ(Call(kNrExecve, Str(kData, "/bin/true"), argv, 0), -EFAULT);
+  EXPECT_EQ(Call(kNrExecve, Str(kData, "/bin/true"), argv, 8), -EFAULT);  // unreadable envp
+  EXPECT_EQ(Call(kNrExecve, Str(kData, TempFile("not a program")), 0, 0), -EACCES);  // mode 0640
+  fclose(proc_->strace);
+  std::string text(buf);
+  free(buf);
+  EXPECT_THAT(text, HasSubstr("execve(\"" + dir_ + "/missing\",{\"prog\",\"arg one\",NULL}) = -1 "
+                              "errno=2 (No such file or directory)\n"));
 }
 
 TEST_F(SyscallsTest, SymbolicFlags) {
