@@ -13,8 +13,10 @@
 #include "clients/private_services.h"
 #include "clients/remote_run.h"
 #include "clients/run_flags.h"
+#include "common/service/inherited_fds.h"
 #include "services/executor/jit/jit_stats.h"
 #include "services/executor/runtime/guest_runner.h"
+#include "services/executor/service/session_spawn.h"
 #include "services/executor/service/stdio_handoff.h"
 #include "services/executor/session/session_runner.h"
 
@@ -122,6 +124,17 @@ int RunInProcess(const RunFlags& flags, v1::StartGuestRequest request) {
 
 // Default: a private translator and executor for this run.
 int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request) {
+  // Our own open fds beyond stdio go to the guest at the same numbers, as a
+  // shell's `PROG 5<file` gives them: the private executor inherits them.
+  for (int fd : InheritableFds()) {
+    if (fd < executor::kMaxPassedFdNumber &&
+        static_cast<size_t>(request.inherit_fds_size()) < executor::kMaxPassedFds) {
+      request.add_inherit_fds(fd);
+    } else {
+      fprintf(stderr, "dbt: fd %d is not passed on to the guest (at most %zu, below %d)\n", fd,
+              executor::kMaxPassedFds, executor::kMaxPassedFdNumber);
+    }
+  }
   absl::StatusOr<std::unique_ptr<PrivateServices>> services = PrivateServices::Start();
   if (!services.ok()) {
     fprintf(stderr, "dbt: cannot start the services: %s\n",

@@ -1,5 +1,7 @@
 #include "services/executor/executor_service.h"
 
+#include <algorithm>
+
 #include <signal.h>
 
 #include <chrono>
@@ -7,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/executor/service/session_spawn.h"
 
 namespace dbt {
 namespace {
@@ -53,6 +56,23 @@ grpc::Status ExecutorService::StartGuest(grpc::ServerContext* context,
   }
   if (request->stream_stdin() && !request->stream_output()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "stream_stdin needs stream_output");
+  }
+  if (request->inherit_fds_size() > 0) {
+    if (!request->inherit_stdio()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "inherit_fds needs inherit_stdio");
+    }
+    if (static_cast<size_t>(request->inherit_fds_size()) > executor::kMaxPassedFds) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          absl::StrCat("more than ", executor::kMaxPassedFds, " inherit_fds"));
+    }
+    for (int fd : request->inherit_fds()) {
+      // Never one of the service's own fds (sockets, sessions' pipes).
+      if (std::find(settings_.inheritable_fds.begin(), settings_.inheritable_fds.end(), fd) ==
+          settings_.inheritable_fds.end()) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            absl::StrCat("fd ", fd, " was not inherited by this executor"));
+      }
+    }
   }
   std::array<shm::UniqueFd, 3> handed_over;
   std::array<int, 3> stdio_fds = {-1, -1, -1};

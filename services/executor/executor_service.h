@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "proto/executor.grpc.pb.h"
 #include "services/executor/service/session_table.h"
@@ -24,6 +25,9 @@ struct ExecutorSettings {
   // Where clients hand their stdio over (StartGuest.stdio_token); null: no
   // hand-offs. Not owned.
   executor::StdioHandoff* stdio_handoff = nullptr;
+  // The fds this executor was started with (InheritableFds at startup): the
+  // only ones StartGuest.inherit_fds may pass on to a guest.
+  std::vector<int> inheritable_fds;
 };
 
 class ExecutorService final : public v1::Executor::Service {

@@ -18,6 +18,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "common/service/inherited_fds.h"
 #include "common/service/server.h"
 #include "services/executor/executor_service.h"
 #include "services/executor/session/session_main.h"
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
   if (SessionFds(argc, argv, &config_fd, &stats_fd))
     dbt::executor::SessionMain(config_fd, stats_fd);
 
+  // Before anything is opened: what the starter (`dbt run`) left open.
+  const std::vector<int> inherited_fds = dbt::InheritableFds();
   dbt::BlockTerminationSignals();
   absl::SetProgramUsageMessage(
       "dbt executor service: --socket=PATH [--listen=HOST:PORT] [--translator_data=PATH] "
@@ -64,6 +67,7 @@ int main(int argc, char** argv) {
   dbt::ExecutorSettings settings;
   settings.translator_data_socket = absl::GetFlag(FLAGS_translator_data);
   settings.translator_reconnect_ms = absl::GetFlag(FLAGS_translator_reconnect_ms);
+  settings.inheritable_fds = inherited_fds;
   std::string stdio_socket = absl::GetFlag(FLAGS_stdio_socket);
   if (stdio_socket.empty() && !config.unix_socket.empty()) {
     stdio_socket = dbt::executor::StdioHandoffPath(config.unix_socket);

@@ -436,6 +436,18 @@ TEST_F(ExecutorServiceTest, RejectsBadRequests) {
   v1::StartGuestRequest both = GuestRequest({"exit", "0"});
   both.set_inherit_stdio(true);  // and stream_output: one or the other
   EXPECT_EQ(TryStartGuest(both, &id).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // inherit_fds: only with inherit_stdio, and only fds the executor was
+  // started with (it has opened its own since: sockets, eventfds...).
+  v1::StartGuestRequest fds = GuestRequest({"exit", "0"});
+  fds.set_stream_output(false);
+  fds.set_inherit_stdio(true);
+  fds.add_inherit_fds(900);
+  grpc::Status refused = TryStartGuest(fds, &id);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("was not inherited by this executor"), std::string::npos)
+      << refused.error_message();
+  fds.set_inherit_stdio(false);
+  EXPECT_EQ(TryStartGuest(fds, &id).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Kill("s99", 0).error_code(), grpc::StatusCode::NOT_FOUND);
   SessionInfo info;
   EXPECT_EQ(SessionStats("s99", &info).error_code(), grpc::StatusCode::NOT_FOUND);

@@ -81,6 +81,9 @@ absl::StatusOr<std::shared_ptr<SessionProcess>> SessionProcess::Start(
     spec.process_group = static_cast<pid_t>(request.process_group());
   } else if (request.inherit_stdio()) {
     spec.process_group = static_cast<pid_t>(request.process_group());
+    // The executor's own inherited fds (its client's: checked by the
+    // service), at the same numbers.
+    spec.fds.passed.assign(request.inherit_fds().begin(), request.inherit_fds().end());
   } else {
     dev_null.Reset(open("/dev/null", O_RDWR | O_CLOEXEC));
     if (!dev_null.valid()) return Errno("open /dev/null");

@@ -1,25 +1,36 @@
 // Starting a session process: fork, put the session's fds in place, exec
-// `executor --session_fd=3 --stats_fd=4` (services/executor/main.cc).
+// `executor --session_fd=N --stats_fd=N+1` (services/executor/main.cc), N
+// being 3 or just above the highest fd passed on to the guest.
 #ifndef DBT_SERVICES_EXECUTOR_SERVICE_SESSION_SPAWN_H_
 #define DBT_SERVICES_EXECUTOR_SERVICE_SESSION_SPAWN_H_
 
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
 namespace dbt::executor {
 
-// The child's fds 0..4: each is a parent fd to duplicate there, or -1 to
-// keep what the service has at that number (inherited stdio; only for 0..2).
-// Every other fd is closed in the child, so the parent's fds may all be
-// close-on-exec and at any number.
+// The child's fds: stdio 0..2 (each a parent fd to duplicate there, or -1
+// to keep what the service has at that number: inherited stdio), the fds
+// passed on to the guest at their own numbers (inherit_fds), then the config
+// and stats fds. Every other fd is closed in the child, so the parent's fds
+// may all be close-on-exec and at any number.
 struct SessionProcessFds {
   int stdio[3] = {-1, -1, -1};
-  int config = -1;  // becomes fd 3
-  int stats = -1;   // becomes fd 4
+  // Parent fds the guest gets at the same numbers (each > 2, at most
+  // kMaxPassedFds, below kMaxPassedFdNumber).
+  std::vector<int> passed;
+  int config = -1;  // becomes fd ConfigFdNumber(passed)
+  int stats = -1;   // becomes the fd after it
 };
+inline constexpr size_t kMaxPassedFds = 250;
+inline constexpr int kMaxPassedFdNumber = 1024;
+
+// Where the child finds its config: 3, or just above the passed fds.
+int ConfigFdNumber(const std::vector<int>& passed);
 
 struct SessionProcessSpec {
   std::string binary = "/proc/self/exe";

@@ -1,6 +1,6 @@
 // SpawnSessionProcess with a probe in place of the session binary: the fds
-// land at 0..4 whatever numbers they had in the parent, nothing else is
-// inherited, the argv is the session-mode one, and the service's signal
+// land at 0..4 whatever numbers they had in the parent (passed fds at their
+// own numbers, the config above them), nothing else is inherited, the argv is the session-mode one, and the service's signal
 // state (ignored SIGPIPE, blocked SIGTERM/SIGINT) does not reach the child.
 #include "services/executor/service/session_spawn.h"
 
@@ -75,6 +75,51 @@ TEST_F(SessionSpawnTest, PlacesTheFdsAndPassesTheSessionArguments) {
             "fd0=in\nfd1=out\nfd2=err\nfd3=config\nfd4=stats\n"
             "above4=\n");
   for (int fd : {in, out, err, spec.fds.config, spec.fds.stats}) close(fd);
+}
+
+TEST_F(SessionSpawnTest, PassedFdsKeepTheirNumbersAndTheConfigGoesAbove) {
+  // Two fds the guest gets at their own numbers, 5 and 9 (made there from
+  // memfds), and nothing between them.
+  const int five_src = FileWith("five"), nine_src = FileWith("nine");
+  const int saved5 = fcntl(5, F_DUPFD_CLOEXEC, 100), saved9 = fcntl(9, F_DUPFD_CLOEXEC, 100);
+  ASSERT_EQ(dup3(five_src, 5, O_CLOEXEC), 5);
+  ASSERT_EQ(dup3(nine_src, 9, O_CLOEXEC), 9);
+  SessionProcessSpec spec;
+  spec.binary = ProbePath();
+  const int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  spec.fds.stdio[0] = spec.fds.stdio[1] = spec.fds.stdio[2] = null;
+  spec.fds.passed = {9, 5};
+  spec.fds.config = FileWith("config");
+  spec.fds.stats = FileWith("stats");
+  EXPECT_EQ(ConfigFdNumber(spec.fds.passed), 10);
+  const std::string report = Run(spec);
+  EXPECT_NE(report.find("argv=executor --session_fd=10 --stats_fd=11\n"), std::string::npos)
+      << report;
+  EXPECT_NE(report.find("fd3=(closed)\nfd4=(closed)\nabove4= 5 9 10 11\n"
+                        "fd5=five\nfd9=nine\nfd10=config\nfd11=stats\n"),
+            std::string::npos)
+      << report;
+  for (int fd : {five_src, nine_src, null, spec.fds.config, spec.fds.stats}) close(fd);
+  for (auto [saved, fd] : {std::pair{saved5, 5}, std::pair{saved9, 9}}) {
+    if (saved >= 0) {
+      dup2(saved, fd);
+      close(saved);
+    } else {
+      close(fd);
+    }
+  }
+}
+
+TEST_F(SessionSpawnTest, RefusesFdsThatCannotBePassed) {
+  SessionProcessSpec spec;
+  spec.fds.config = 0;
+  spec.fds.stats = 0;
+  spec.fds.passed = {2};
+  EXPECT_TRUE(absl::IsInvalidArgument(SpawnSessionProcess(spec).status()));
+  spec.fds.passed = {kMaxPassedFdNumber};
+  EXPECT_TRUE(absl::IsInvalidArgument(SpawnSessionProcess(spec).status()));
+  spec.fds.passed.assign(kMaxPassedFds + 1, 5);
+  EXPECT_TRUE(absl::IsInvalidArgument(SpawnSessionProcess(spec).status()));
 }
 
 TEST_F(SessionSpawnTest, SourcesAtEachOthersTargetNumbersLandRight) {

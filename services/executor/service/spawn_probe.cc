@@ -1,5 +1,5 @@
 // Stand-in for the session binary in session_spawn_test: reports what it was
-// started with (argv, the contents of fds 0..4, fds open above 4, ignored and
+// started with (argv, the contents of fds 0..4, fds open above 4 and theirs, ignored and
 // blocked signals) to the file named by $PROBE_OUT, then exits 0.
 #include <dirent.h>
 #include <fcntl.h>
@@ -22,15 +22,20 @@ int main(int argc, char** argv) {
     const ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
     report += "fd" + std::to_string(fd) + "=" + (n >= 0 ? std::string(buf, n) : "(closed)") + "\n";
   }
-  std::string above;
+  std::string above, contents;
   if (DIR* d = opendir("/proc/self/fd")) {
     while (dirent* e = readdir(d)) {
       const int fd = atoi(e->d_name);
-      if (e->d_name[0] != '.' && fd > 4 && fd != dirfd(d)) above += std::string(" ") + e->d_name;
+      if (e->d_name[0] != '.' && fd > 4 && fd != dirfd(d)) {
+        above += std::string(" ") + e->d_name;
+        char buf[64] = {};
+        const ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+        contents += "fd" + std::to_string(fd) + "=" + (n >= 0 ? std::string(buf, n) : "?") + "\n";
+      }
     }
     closedir(d);
   }
-  report += "above4=" + above + "\n";
+  report += "above4=" + above + "\n" + contents;
   unsigned long long ignored = 0;
   for (int sig = 1; sig < 32; ++sig) {
     struct sigaction sa;
