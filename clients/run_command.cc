@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <vector>
 #include <optional>
 
 #include "clients/private_services.h"
@@ -123,18 +124,24 @@ int RunInProcess(const RunFlags& flags, v1::StartGuestRequest request) {
 }
 
 // Default: a private translator and executor for this run.
-int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request) {
-  // Our own open fds beyond stdio go to the guest at the same numbers, as a
-  // shell's `PROG 5<file` gives them: the private executor inherits them.
+// Our own open fds beyond stdio, which the guest gets at the same numbers,
+// as a shell's `PROG 5<file` gives them to a native program.
+std::vector<int> FdsForTheGuest() {
+  std::vector<int> fds;
   for (int fd : InheritableFds()) {
-    if (fd < executor::kMaxPassedFdNumber &&
-        static_cast<size_t>(request.inherit_fds_size()) < executor::kMaxPassedFds) {
-      request.add_inherit_fds(fd);
+    if (fd < executor::kMaxPassedFdNumber && fds.size() < executor::kMaxPassedFds) {
+      fds.push_back(fd);
     } else {
       fprintf(stderr, "dbt: fd %d is not passed on to the guest (at most %zu, below %d)\n", fd,
               executor::kMaxPassedFds, executor::kMaxPassedFdNumber);
     }
   }
+  return fds;
+}
+
+int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request) {
+  // The private executor inherits them; it passes them on.
+  for (int fd : FdsForTheGuest()) request.add_inherit_fds(fd);
   absl::StatusOr<std::unique_ptr<PrivateServices>> services = PrivateServices::Start();
   if (!services.ok()) {
     fprintf(stderr, "dbt: cannot start the services: %s\n",
@@ -169,7 +176,7 @@ int RunConnected(const RunFlags& flags, v1::StartGuestRequest request) {
   std::optional<executor::StdioTicket> ticket;
   if (const std::string path = UnixPath(flags.connect); !path.empty()) {
     absl::StatusOr<executor::StdioTicket> t =
-        executor::HandOverStdio(executor::StdioHandoffPath(path));
+        executor::HandOverStdio(executor::StdioHandoffPath(path), FdsForTheGuest());
     if (t.ok()) {
       ticket = *std::move(t);
       request.set_stdio_token(ticket->token);

@@ -74,18 +74,20 @@ grpc::Status ExecutorService::StartGuest(grpc::ServerContext* context,
       }
     }
   }
-  std::array<shm::UniqueFd, 3> handed_over;
+  executor::StdioHandoff::Fds handed_over;
   std::array<int, 3> stdio_fds = {-1, -1, -1};
+  std::vector<executor::PassedFd> more_fds;
   if (!request->stdio_token().empty()) {
     if (settings_.stdio_handoff == nullptr) {
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           "this executor takes no stdio hand-offs (no stdio socket)");
     }
-    absl::StatusOr<std::array<shm::UniqueFd, 3>> fds =
+    absl::StatusOr<executor::StdioHandoff::Fds> fds =
         settings_.stdio_handoff->Take(request->stdio_token());
     if (!fds.ok()) return ToGrpc(fds.status());
     handed_over = *std::move(fds);
-    for (int i = 0; i < 3; ++i) stdio_fds[i] = handed_over[i].get();
+    for (int i = 0; i < 3; ++i) stdio_fds[i] = handed_over.stdio[i].get();
+    for (const auto& [number, fd] : handed_over.more) more_fds.push_back({fd.get(), number});
   }
   std::lock_guard<std::mutex> lock(start_mu_);
   if (shutting_down_)
@@ -96,7 +98,8 @@ grpc::Status ExecutorService::StartGuest(grpc::ServerContext* context,
   config.set_translator_data_socket(settings_.translator_data_socket);
   config.set_translator_reconnect_ms(settings_.translator_reconnect_ms);
   absl::StatusOr<std::shared_ptr<SessionProcess>> session = SessionProcess::Start(
-      config, settings_.session_binary, request->stdio_token().empty() ? nullptr : &stdio_fds);
+      config, settings_.session_binary, request->stdio_token().empty() ? nullptr : &stdio_fds,
+      more_fds);
   if (!session.ok()) return ToGrpc(session.status());
   sessions_.Add(*session);
   if (!(*session)->start_error().ok()) return ToGrpc((*session)->start_error());

@@ -3,14 +3,15 @@
 #  1. the guest gets dbt's own stdin/stdout/stderr (handed over on the
 #     executor's stdio socket): a program reading stdin behaves exactly as
 #     under qemu-riscv64, output to files identical;
+#     dbt's other open fds (5<file) are handed over too, at their numbers;
 #  2. ^C (SIGINT to dbt) is forwarded: the guest dies of it and dbt too;
 #  3. an executor without a stdio socket (as over TCP) streams the output
 #     back and takes dbt's stdin over WriteStdin instead: still identical to
 #     qemu; a guest that never reads an endless stdin still ends dbt;
 #  4. the session shows up in `dbtctl sessions` with its translations.
-# Usage: connect_test.sh DBT DBTCTL STDIN_PROG NUMBERS_TXT PHASED_PROG
+# Usage: connect_test.sh DBT DBTCTL STDIN_PROG NUMBERS_TXT PHASED_PROG READ_FDS_PROG
 set -u
-dbt=$1 dbtctl=$2 prog=$3 numbers=$4 phased=$5
+dbt=$1 dbtctl=$2 prog=$3 numbers=$4 phased=$5 read_fds=$6
 qemu=/usr/bin/qemu-riscv64
 work=$(mktemp -d /tmp/dbt-connect-XXXXXX)
 dir="$work/svc"
@@ -27,6 +28,11 @@ fail() { echo "FAIL: $*"; for f in "$work"/*.txt "$dir"/*.log; do echo "--- $f";
 cmp -s "$work/q_out.txt" "$work/d_out.txt" || fail "stdout differs from qemu's"
 cmp -s "$work/q_err.txt" "$work/d_err.txt" || fail "stderr differs from qemu's"
 echo "stdin/stdout/stderr handed over: identical to qemu (status $ds)"
+"$qemu" "$read_fds" 5 20 5<"$numbers" > "$work/q_fds.txt" 2>&1
+"$dbt" run --connect="unix:$dir/executor.sock" "$read_fds" 5 20 5<"$numbers" > "$work/d_fds.txt" 2>&1 ||
+  fail "read_fds over --connect"
+cmp -s "$work/q_fds.txt" "$work/d_fds.txt" || fail "fd 5 handed over: not as qemu"
+echo "fd 5 handed over too: identical to qemu"
 
 # 2: ^C reaches the guest through dbt.
 # A background job of a non-interactive shell starts with SIGINT ignored

@@ -60,7 +60,8 @@ absl::StatusOr<Pipe> MakeOutputPipe() {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<SessionProcess>> SessionProcess::Start(
-    const v1::SessionConfig& config, const std::string& binary, const std::array<int, 3>* stdio) {
+    const v1::SessionConfig& config, const std::string& binary, const std::array<int, 3>* stdio,
+    const std::vector<PassedFd>& more_fds) {
   const v1::StartGuestRequest& request = config.request();
   absl::StatusOr<std::unique_ptr<StatsPageMapping>> stats = StatsPageMapping::Create();
   if (!stats.ok()) return stats.status();
@@ -78,12 +79,13 @@ absl::StatusOr<std::shared_ptr<SessionProcess>> SessionProcess::Start(
   Pipe out, err, in;
   if (stdio != nullptr) {
     for (int i = 0; i < 3; ++i) spec.fds.stdio[i] = (*stdio)[i];
+    spec.fds.passed = more_fds;
     spec.process_group = static_cast<pid_t>(request.process_group());
   } else if (request.inherit_stdio()) {
     spec.process_group = static_cast<pid_t>(request.process_group());
     // The executor's own inherited fds (its client's: checked by the
     // service), at the same numbers.
-    spec.fds.passed.assign(request.inherit_fds().begin(), request.inherit_fds().end());
+    for (int fd : request.inherit_fds()) spec.fds.passed.push_back({fd, fd});
   } else {
     dev_null.Reset(open("/dev/null", O_RDWR | O_CLOEXEC));
     if (!dev_null.valid()) return Errno("open /dev/null");

@@ -27,6 +27,7 @@
 #include "common/shm/unique_fd.h"
 #include "proto/executor.pb.h"
 #include "services/executor/service/output_buffer.h"
+#include "services/executor/service/session_spawn.h"
 #include "services/executor/service/stdin_feed.h"
 #include "services/executor/session/stats_page.h"
 
@@ -41,10 +42,11 @@ class SessionProcess {
   // with the reason in start_error().
   // stdio: when set, the session's fds 0, 1, 2 (handed over by the client;
   // the request's stdio_token), instead of what inherit_stdio or
-  // stream_output say.
+  // stream_output say; more_fds: the client's other fds handed over with
+  // them, each at its number.
   static absl::StatusOr<std::shared_ptr<SessionProcess>> Start(
       const v1::SessionConfig& config, const std::string& binary = "/proc/self/exe",
-      const std::array<int, 3>* stdio = nullptr);
+      const std::array<int, 3>* stdio = nullptr, const std::vector<PassedFd>& more_fds = {});
 
   // Kills the process if it still runs, then stops watching.
   ~SessionProcess();

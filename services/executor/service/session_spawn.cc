@@ -76,9 +76,9 @@ struct Placement {
 
 }  // namespace
 
-int ConfigFdNumber(const std::vector<int>& passed) {
+int ConfigFdNumber(const std::vector<PassedFd>& passed) {
   int highest = 2;
-  for (int fd : passed) highest = std::max(highest, fd);
+  for (const PassedFd& p : passed) highest = std::max(highest, p.target);
   return highest + 1;
 }
 
@@ -89,10 +89,14 @@ absl::StatusOr<pid_t> SpawnSessionProcess(const SessionProcessSpec& spec) {
     return absl::InvalidArgumentError(absl::StrCat("more than ", kMaxPassedFds, " fds to pass on"));
   std::vector<Placement> fds;
   for (int i = 0; i < 3; ++i) fds.push_back({spec.fds.stdio[i], i});
-  for (int fd : spec.fds.passed) {
-    if (fd <= 2 || fd >= kMaxPassedFdNumber)
-      return absl::InvalidArgumentError(absl::StrCat("cannot pass fd ", fd, " on to a guest"));
-    fds.push_back({fd, fd});
+  for (const PassedFd& p : spec.fds.passed) {
+    if (p.source < 0 || p.target <= 2 || p.target >= kMaxPassedFdNumber)
+      return absl::InvalidArgumentError(absl::StrCat("cannot pass fd ", p.target, " on to a guest"));
+    for (const Placement& placed : fds) {
+      if (placed.target == p.target)
+        return absl::InvalidArgumentError(absl::StrCat("fd ", p.target, " passed twice"));
+    }
+    fds.push_back({p.source, p.target});
   }
   const int config_fd = ConfigFdNumber(spec.fds.passed);
   fds.push_back({spec.fds.config, config_fd});

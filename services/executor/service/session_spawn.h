@@ -18,11 +18,16 @@ namespace dbt::executor {
 // passed on to the guest at their own numbers (inherit_fds), then the config
 // and stats fds. Every other fd is closed in the child, so the parent's fds
 // may all be close-on-exec and at any number.
+struct PassedFd {
+  int source;  // the parent's fd
+  int target;  // its number in the guest
+};
+
 struct SessionProcessFds {
   int stdio[3] = {-1, -1, -1};
-  // Parent fds the guest gets at the same numbers (each > 2, at most
-  // kMaxPassedFds, below kMaxPassedFdNumber).
-  std::vector<int> passed;
+  // Parent fds the guest gets, each at its target number (> 2, below
+  // kMaxPassedFdNumber; at most kMaxPassedFds of them).
+  std::vector<PassedFd> passed;
   int config = -1;  // becomes fd ConfigFdNumber(passed)
   int stats = -1;   // becomes the fd after it
 };
@@ -30,7 +35,7 @@ inline constexpr size_t kMaxPassedFds = 250;
 inline constexpr int kMaxPassedFdNumber = 1024;
 
 // Where the child finds its config: 3, or just above the passed fds.
-int ConfigFdNumber(const std::vector<int>& passed);
+int ConfigFdNumber(const std::vector<PassedFd>& passed);
 
 struct SessionProcessSpec {
   std::string binary = "/proc/self/exe";

@@ -88,7 +88,7 @@ TEST_F(SessionSpawnTest, PassedFdsKeepTheirNumbersAndTheConfigGoesAbove) {
   spec.binary = ProbePath();
   const int null = open("/dev/null", O_RDWR | O_CLOEXEC);
   spec.fds.stdio[0] = spec.fds.stdio[1] = spec.fds.stdio[2] = null;
-  spec.fds.passed = {9, 5};
+  spec.fds.passed = {{9, 9}, {5, 5}};
   spec.fds.config = FileWith("config");
   spec.fds.stats = FileWith("stats");
   EXPECT_EQ(ConfigFdNumber(spec.fds.passed), 10);
@@ -114,11 +114,13 @@ TEST_F(SessionSpawnTest, RefusesFdsThatCannotBePassed) {
   SessionProcessSpec spec;
   spec.fds.config = 0;
   spec.fds.stats = 0;
-  spec.fds.passed = {2};
+  spec.fds.passed = {{5, 2}};
   EXPECT_TRUE(absl::IsInvalidArgument(SpawnSessionProcess(spec).status()));
-  spec.fds.passed = {kMaxPassedFdNumber};
+  spec.fds.passed = {{5, kMaxPassedFdNumber}};
   EXPECT_TRUE(absl::IsInvalidArgument(SpawnSessionProcess(spec).status()));
-  spec.fds.passed.assign(kMaxPassedFds + 1, 5);
+  spec.fds.passed = {{5, 7}, {6, 7}};
+  EXPECT_TRUE(absl::IsInvalidArgument(SpawnSessionProcess(spec).status()));
+  spec.fds.passed.assign(kMaxPassedFds + 1, PassedFd{5, 5});
   EXPECT_TRUE(absl::IsInvalidArgument(SpawnSessionProcess(spec).status()));
 }
 

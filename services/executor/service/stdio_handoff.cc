@@ -7,12 +7,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/service/unix_socket.h"
 #include "common/shm/fd_passing.h"
 
@@ -24,6 +29,25 @@ constexpr absl::Duration kReceiveTimeout = absl::Seconds(5);
 
 absl::Status Errno(const std::string& what) {
   return absl::InternalError(absl::StrCat(what, ": ", strerror(errno)));
+}
+
+// The greeting, then optionally " N,N,...": the client's numbers of the fds
+// after 0, 1, 2 (each above 2, below kMaxPassedFdNumber, no repeats).
+std::optional<std::vector<int>> ParseGreeting(const std::string& data) {
+  const std::string greeting = kStdioHandoffGreeting;
+  if (data.rfind(greeting, 0) != 0) return std::nullopt;
+  std::vector<int> numbers;
+  if (data.size() == greeting.size()) return numbers;
+  if (data[greeting.size()] != ' ') return std::nullopt;
+  for (absl::string_view part : absl::StrSplit(data.substr(greeting.size() + 1), ',')) {
+    int n = 0;
+    if (!absl::SimpleAtoi(part, &n) || n <= 2 || n >= kMaxPassedFdNumber ||
+        std::find(numbers.begin(), numbers.end(), n) != numbers.end()) {
+      return std::nullopt;
+    }
+    numbers.push_back(n);
+  }
+  return numbers;
 }
 
 bool FillAddress(const std::string& path, sockaddr_un* addr) {
@@ -85,10 +109,11 @@ void StdioHandoff::Accept() {
       (cred.uid != getuid() && cred.uid != 0)) {
     return;  // someone else's fds are not ours to run a guest with
   }
-  absl::StatusOr<shm::ReceivedFds> received = shm::RecvFds(conn.get(), 3, kReceiveTimeout);
-  if (!received.ok() || received->fds.size() != 3 || received->data != kStdioHandoffGreeting) {
-    return;
-  }
+  absl::StatusOr<shm::ReceivedFds> received =
+      shm::RecvFds(conn.get(), 3 + kMaxPassedFds, kReceiveTimeout);
+  if (!received.ok() || received->fds.size() < 3) return;
+  std::optional<std::vector<int>> numbers = ParseGreeting(received->data);
+  if (!numbers || numbers->size() != received->fds.size() - 3) return;
   uint8_t random[16];
   if (getrandom(random, sizeof random, 0) != sizeof random) return;
   const std::string token =
@@ -98,7 +123,10 @@ void StdioHandoff::Accept() {
   const int conn_fd = conn.get();
   {
     Entry entry;
-    for (int i = 0; i < 3; ++i) entry.fds[i] = std::move(received->fds[i]);
+    for (int i = 0; i < 3; ++i) entry.fds.stdio[i] = std::move(received->fds[i]);
+    for (size_t i = 0; i < numbers->size(); ++i) {
+      entry.fds.more.emplace_back((*numbers)[i], std::move(received->fds[3 + i]));
+    }
     entry.connection = std::move(conn);
     entry.expires = std::chrono::steady_clock::now() + kTokenLifetime;
     std::lock_guard<std::mutex> lock(mu_);
@@ -126,18 +154,19 @@ void StdioHandoff::DropExpiredAndClosed() {
   }
 }
 
-absl::StatusOr<std::array<shm::UniqueFd, 3>> StdioHandoff::Take(const std::string& token) {
+absl::StatusOr<StdioHandoff::Fds> StdioHandoff::Take(const std::string& token) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(token);
   if (it == entries_.end()) {
     return absl::NotFoundError("unknown or expired stdio token (hand the fds over again)");
   }
-  std::array<shm::UniqueFd, 3> fds = std::move(it->second.fds);
+  Fds fds = std::move(it->second.fds);
   entries_.erase(it);
   return fds;
 }
 
-absl::StatusOr<StdioTicket> HandOverStdio(const std::string& path) {
+absl::StatusOr<StdioTicket> HandOverStdio(const std::string& path, const std::vector<int>& more) {
+  if (more.size() > kMaxPassedFds) return absl::InvalidArgumentError("too many fds to hand over");
   sockaddr_un addr;
   if (!FillAddress(path, &addr)) return absl::InvalidArgumentError("socket path too long");
   StdioTicket ticket;
@@ -146,10 +175,11 @@ absl::StatusOr<StdioTicket> HandOverStdio(const std::string& path) {
   if (connect(ticket.connection.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     return absl::UnavailableError(absl::StrCat("connect ", path, ": ", strerror(errno)));
   }
-  const int fds[3] = {0, 1, 2};
-  if (absl::Status s = shm::SendFds(ticket.connection.get(), fds, kStdioHandoffGreeting); !s.ok()) {
-    return s;
-  }
+  std::vector<int> fds = {0, 1, 2};
+  fds.insert(fds.end(), more.begin(), more.end());
+  std::string greeting = kStdioHandoffGreeting;
+  if (!more.empty()) absl::StrAppend(&greeting, " ", absl::StrJoin(more, ","));
+  if (absl::Status s = shm::SendFds(ticket.connection.get(), fds, greeting); !s.ok()) return s;
   pollfd p = {ticket.connection.get(), POLLIN, 0};
   if (poll(&p, 1, 5000) <= 0) return absl::UnavailableError("the executor took no stdio");
   char buf[64];
