@@ -27,9 +27,12 @@ constexpr std::chrono::milliseconds kStopGrace{3000};
 
 // A service of this run: a process group of its own (the terminal's ^C
 // reaches dbt and the guest, not it), stopped if dbt dies. stdio_log: as
-// ServiceSpawn::log_file.
-absl::StatusOr<pid_t> Spawn(std::vector<std::string> argv, const std::string& stdio_log) {
+// ServiceSpawn::log_file. Only the executor keeps dbt's other fds (for the
+// guest: StartGuest.inherit_fds).
+absl::StatusOr<pid_t> Spawn(std::vector<std::string> argv, const std::string& stdio_log,
+                            bool keep_inherited_fds) {
   ServiceSpawn spec;
+  spec.keep_inherited_fds = keep_inherited_fds;
   spec.argv = std::move(argv);
   spec.log_file = stdio_log;
   spec.own_session = false;
@@ -147,7 +150,7 @@ absl::StatusOr<pid_t> PrivateServices::StartTranslator() {
   if (!binary.ok()) return binary.status();
   return Spawn({*binary, "--socket=" + PathsFor(dir_, "translator").socket,
                 "--data_socket=" + translator_data_socket(), "--v=-1"},
-               absl::StrCat(dir_, "/translator.log"));
+               absl::StrCat(dir_, "/translator.log"), /*keep_inherited_fds=*/false);
 }
 
 absl::StatusOr<pid_t> PrivateServices::StartExecutor() {
@@ -155,7 +158,7 @@ absl::StatusOr<pid_t> PrivateServices::StartExecutor() {
   if (!binary.ok()) return binary.status();
   return Spawn({*binary, "--socket=" + executor_socket(),
                 "--translator_data=" + translator_data_socket(), "--v=-1"},
-               "");
+               "", /*keep_inherited_fds=*/true);
 }
 
 void PrivateServices::Supervise() {

@@ -137,6 +137,7 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
       dup2(log_fd, 1);
       dup2(log_fd, 2);
     }
+    if (!spec.keep_inherited_fds) close_range(3, ~0u, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

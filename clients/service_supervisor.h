@@ -54,6 +54,10 @@ struct ServiceSpawn {
   bool own_session = true;
   // PR_SET_PDEATHSIG SIGTERM: it stops (cleanly) when we die.
   bool die_with_parent = false;
+  // Keep the fds above 2 that we have without close-on-exec (dbt run's
+  // private executor passes them on to the guest). Otherwise they are closed:
+  // a service must not hold its starter's pipes or files open.
+  bool keep_inherited_fds = false;
 };
 
 // fork + exec with an empty signal mask and SIGINT/SIGQUIT at their

@@ -1,6 +1,9 @@
 // `dbt services up`, `status`, `down` as a user runs them: real processes,
 // real sockets; nothing may be left behind.
+#include <dirent.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <regex>
 #include <string>
@@ -67,6 +70,49 @@ TEST(DbtServicesTest, UpStatusDownLeavesNothingBehind) {
   RunResult after = RunProcess({dbt, "services", "status", dir_flag});
   EXPECT_EQ(ExitCode(after), 1);
   EXPECT_NE(after.output.find("DOWN"), std::string::npos) << after.output;
+}
+
+// Whether process pid has an fd open on the inode of our fd `fd`.
+bool HoldsOurFd(int pid, int fd) {
+  struct stat ours;
+  if (fstat(fd, &ours) != 0) return false;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return false;
+  bool found = false;
+  while (dirent* e = readdir(d)) {
+    struct stat theirs;
+    if (e->d_name[0] != '.' && stat((dir + "/" + e->d_name).c_str(), &theirs) == 0 &&
+        theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+      found = true;
+    }
+  }
+  closedir(d);
+  return found;
+}
+
+// Long-running services must not keep their starter's pipes and files open
+// (a reader waiting for EOF on a pipe handed to `dbt services up` would wait
+// for as long as they run).
+TEST(DbtServicesTest, ServicesHoldNoneOfTheirStartersFds) {
+  TempDir dir;
+  std::string dbt = Runfile("clients/dbt");
+  std::string dir_flag = "--dir=" + dir.path();
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);  // inheritable: dbt, and what it starts, get both ends
+  RunResult up = RunProcess({dbt, "services", "up", dir_flag});
+  ASSERT_EQ(ExitCode(up), 0) << up.output;
+  for (const char* name : kNames) {
+    const int pid = std::stoi(ReadFile(dir.path() + "/" + name + ".pid"));
+    EXPECT_FALSE(HoldsOurFd(pid, p[1])) << name << " holds the starter's pipe";
+  }
+  close(p[1]);
+  // So the read end sees EOF at once although the services still run.
+  char c;
+  EXPECT_EQ(read(p[0], &c, 1), 0);
+  close(p[0]);
+  RunResult down = RunProcess({dbt, "services", "down", dir_flag});
+  EXPECT_EQ(ExitCode(down), 0) << down.output;
 }
 
 TEST(DbtServicesTest, DbtctlReportsAServiceStatus) {
