@@ -14,23 +14,12 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/fd_io.h"
 #include "common/service/client.h"
 #include "proto/executor.grpc.pb.h"
 
 namespace dbt {
 namespace {
-
-void WriteAll(int fd, const std::string& data) {
-  const char* p = data.data();
-  size_t n = data.size();
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return;  // the reader went away; the guest's own writes tell it
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-}
 
 // Forwards signals sent to dbt to the guest while it runs (a CI timeout, a
 // closed terminal, and ^C when the terminal cannot reach the guest itself).
@@ -181,7 +170,9 @@ absl::StatusOr<RemoteRunResult> RunRemote(const std::string& address,
     v1::OutputChunk chunk;
     while (reader->Read(&chunk)) {
       if (!chunk.data().empty()) {
-        WriteAll(chunk.stream() == v1::OutputChunk::STDERR ? 2 : 1, chunk.data());
+        // A reader that went away is the guest's to notice (its own writes).
+        (void)WriteAll(chunk.stream() == v1::OutputChunk::STDERR ? 2 : 1, chunk.data().data(),
+                       chunk.data().size());
       }
       if (chunk.exited()) {
         ended = true;

@@ -18,16 +18,24 @@ dir="$work/svc"
 trap '"$dbt" services down --dir="$dir" >/dev/null 2>&1; kill -9 $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; for f in "$work"/*.txt "$dir"/*.log; do echo "--- $f"; cat "$f"; done; exit 1; }
 
+# same_as_qemu LABEL ADDR STDIN PROG ARGS...: the program under qemu and under
+# `dbt run --connect=ADDR`, both reading STDIN: status, stdout and stderr equal.
+same_as_qemu() {
+  local label=$1 addr=$2 in=$3 qs ds
+  shift 3
+  "$qemu" "$@" < "$in" > "$work/q_out.txt" 2> "$work/q_err.txt"; qs=$?
+  "$dbt" run --connect="$addr" "$@" < "$in" > "$work/d_out.txt" 2> "$work/d_err.txt"; ds=$?
+  [[ $qs -eq $ds ]] || fail "$label: status $ds, qemu $qs"
+  cmp -s "$work/q_out.txt" "$work/d_out.txt" || fail "$label: stdout differs from qemu's"
+  cmp -s "$work/q_err.txt" "$work/d_err.txt" || fail "$label: stderr differs from qemu's"
+  echo "$label: identical to qemu (status $ds)"
+}
+
 "$dbt" services up --dir="$dir" > /dev/null || fail "services up"
 [[ -S "$dir/executor.sock.stdio" ]] || fail "the executor has no stdio socket"
 
 # 1: stdin/stdout/stderr are dbt's own.
-"$qemu" "$prog" < "$numbers" > "$work/q_out.txt" 2> "$work/q_err.txt"; qs=$?
-"$dbt" run --connect="unix:$dir/executor.sock" "$prog" < "$numbers" > "$work/d_out.txt" 2> "$work/d_err.txt"; ds=$?
-[[ $qs -eq $ds ]] || fail "status $ds, qemu $qs"
-cmp -s "$work/q_out.txt" "$work/d_out.txt" || fail "stdout differs from qemu's"
-cmp -s "$work/q_err.txt" "$work/d_err.txt" || fail "stderr differs from qemu's"
-echo "stdin/stdout/stderr handed over: identical to qemu (status $ds)"
+same_as_qemu "stdin/stdout/stderr handed over" "unix:$dir/executor.sock" "$numbers" "$prog"
 "$qemu" "$read_fds" 5 20 5<"$numbers" > "$work/q_fds.txt" 2>&1
 "$dbt" run --connect="unix:$dir/executor.sock" "$read_fds" 5 20 5<"$numbers" > "$work/d_fds.txt" 2>&1 ||
   fail "read_fds over --connect"
@@ -61,15 +69,9 @@ bindir=$(dirname "$(readlink -f "$dbt")")/../services
   --stdio_socket=none --v=-1 &
 for _ in $(seq 1 200); do [[ -S "$work/svc2/e.sock" && -S "$work/svc2/t.data" ]] && break; sleep 0.05; done
 [[ ! -e "$work/svc2/e.sock.stdio" ]] || fail "--stdio_socket=none still made one"
-"$qemu" "$prog" < "$numbers" > "$work/q2_out.txt" 2> "$work/q2_err.txt"; qs=$?
-"$dbt" run --connect="unix:$work/svc2/e.sock" "$prog" < "$numbers" > "$work/d2_out.txt" 2> "$work/d2_err.txt"; ds=$?
-[[ $qs -eq $ds ]] || fail "streamed: status $ds, qemu $qs"
-cmp -s "$work/q2_out.txt" "$work/d2_out.txt" || fail "streamed stdout differs from qemu's"
-cmp -s "$work/q2_err.txt" "$work/d2_err.txt" || fail "streamed stderr differs from qemu's"
-echo "without a stdio socket: stdin sent, output streamed, identical to qemu (status $ds)"
-"$qemu" "$prog" < /dev/null > "$work/q3_out.txt" 2>&1; qs=$?
-"$dbt" run --connect="unix:$work/svc2/e.sock" "$prog" < /dev/null > "$work/d3_out.txt" 2>&1; ds=$?
-[[ $qs -eq $ds ]] && cmp -s "$work/q3_out.txt" "$work/d3_out.txt" || fail "empty streamed stdin: not as qemu"
+same_as_qemu "without a stdio socket: stdin sent, output streamed" "unix:$work/svc2/e.sock" \
+  "$numbers" "$prog"
+same_as_qemu "empty streamed stdin" "unix:$work/svc2/e.sock" /dev/null "$prog"
 # A guest that never reads stdin, fed an endless one: it ends, and so does dbt.
 yes | "$qemu" "$phased" "$work" > "$work/q4_out.txt" 2>&1; qs=$?
 yes | timeout 30 "$dbt" run --connect="unix:$work/svc2/e.sock" "$phased" "$work" > "$work/d4_out.txt" 2>&1; ds=$?

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "common/fd_io.h"
 #include "absl/strings/str_format.h"
 
 namespace dbt::executor {
@@ -46,18 +47,6 @@ struct CodeLoadBody {
   uint64_t code_index = 0;
 };
 static_assert(sizeof(RecordHeader) == 16 && sizeof(CodeLoadBody) == 40);
-
-bool WriteAll(int fd, const void* data, size_t n) {
-  const char* p = static_cast<const char*>(data);
-  while (n > 0) {
-    const ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
 
 }  // namespace
 

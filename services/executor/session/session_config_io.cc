@@ -7,19 +7,14 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/fd_io.h"
 
 namespace dbt::executor {
 namespace {
 
 absl::Status WriteAll(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return absl::UnavailableError(absl::StrCat("write: ", strerror(errno)));
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return absl::OkStatus();
+  if (dbt::WriteAll(fd, p, n)) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat("write: ", strerror(errno)));
 }
 
 absl::Status ReadAll(int fd, char* p, size_t n) {

@@ -163,10 +163,10 @@ void RegAlloc::SetConst(uint32_t t, uint64_t v) {
   s.mem_coherent = false;
 }
 
-void RegAlloc::KeepGlobalInReg(uint32_t t, bool read_again) {
+void RegAlloc::KeepGlobalInReg(uint32_t t, bool read_again, RegSet allowed) {
   if (!read_again || !IsGlobal(t) || IsFixed(t) || temps_[t].loc != Loc::kMem) return;
-  if (!HasFreeReg(kAllocatable)) return;  // never evict for a cache
-  const HostReg r = AllocReg(kAllocatable, locked_);
+  if (!HasFreeReg(allowed)) return;  // never evict for a cache
+  const HostReg r = AllocReg(allowed, locked_);
   gen_.mov(Reg64(r), MemOf(t));
   Bind(t, r);
   temps_[t].mem_coherent = true;
@@ -216,20 +216,19 @@ Operand RegAlloc::AllocInput(const ir::Op& op, int i, const ArgConstraint& c) {
     o.imm = static_cast<int64_t>(s.value);
     return o;
   }
-  if (c.mem && IsGlobal(t) && s.loc == Loc::kMem &&
-      (op.life.IsDead(op.n_out + i) || !HasFreeReg(c.regs))) {
-    // Read in place only when this is the global's last read in the TB (or
-    // no register is free). One read again later is loaded and kept, as
-    // TCG does: the later reads then skip the reload, which after a guest
-    // store can stall (docs/ARCHITECTURE.md, "Host code: measured choices").
+  // A global read again later in the TB is loaded and kept, as TCG does:
+  // the later reads then skip the reload, which after a guest store can
+  // stall (docs/ARCHITECTURE.md, "Host code: measured choices").
+  // An input the op overwrites is cached in a register of its own (the op
+  // gets a copy); any other directly in one the op takes.
+  KeepGlobalInReg(t, !op.life.IsDead(op.n_out + i), c.clobbered ? kAllocatable : c.regs);
+  if (c.mem && IsGlobal(t) && s.loc == Loc::kMem) {
+    // Its last read in the TB (or no register was free): read in place.
     o.is_mem = true;
     o.mem = HomeOf(t);
     return o;
   }
   if (c.clobbered) {
-    // A global read again later is loaded into a register of its own first;
-    // the op then overwrites a copy.
-    KeepGlobalInReg(t, !op.life.IsDead(op.n_out + i));
     // The op overwrites this register: take the temp's own register only
     // if the value dies here and no other input of the op reads it.
     int uses = 0;
@@ -382,7 +381,7 @@ void RegAlloc::Mov(const ir::Op& op) {
   TempState& s = temps_[src];
   const bool src_dies = op.life.IsDead(1);
   // A global copied and read again later: keep it in a register too.
-  if (!IsConstTemp(src)) KeepGlobalInReg(src, !src_dies);
+  if (!IsConstTemp(src)) KeepGlobalInReg(src, !src_dies, kAllocatable);
   if (IsConstTemp(src)) {
     SetConst(dst, block_.ConstValue(ir::Temp{src}));
   } else if (IsFixed(src)) {

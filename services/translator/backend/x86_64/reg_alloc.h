@@ -107,9 +107,10 @@ class RegAlloc {
   // cheapest unlocked victim (a cached constant, then a clean value, then
   // a dirty one, which is spilled).
   // Global t, in memory and read_again later in the TB, is loaded into a
-  // free register and bound there (coherent with memory), as TCG keeps
-  // globals; nothing happens when no register is free.
-  void KeepGlobalInReg(uint32_t t, bool read_again);
+  // free register of `allowed` and bound there (coherent with memory), as
+  // TCG keeps globals; nothing happens when none is free. Called for every
+  // input (AllocInput) and for mov's source: the one place globals get cached.
+  void KeepGlobalInReg(uint32_t t, bool read_again, RegSet allowed);
   // A register in `allowed` that holds nothing and is not locked.
   bool HasFreeReg(RegSet allowed) const;
   HostReg AllocReg(RegSet allowed, RegSet avoid);
