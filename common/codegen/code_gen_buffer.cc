@@ -153,6 +153,19 @@ bool CodeGenBuffer::NextRegion() {
   return true;
 }
 
+absl::StatusOr<size_t> CodeGenBuffer::Place(const uint8_t* code, size_t size) {
+  if (size == 0 || size > region_size_) {
+    return absl::OutOfRangeError("code larger than a code_gen_buffer region");
+  }
+  while (FreeSpan().size < size) {
+    if (!NextRegion()) return absl::ResourceExhaustedError("code_gen_buffer full: flush first");
+  }
+  const size_t offset = cursor_;
+  std::memcpy(rw_ + offset, code, size);
+  Commit(size);
+  return offset;
+}
+
 void CodeGenBuffer::Flush() {
   current_region_ = 0;
   cursor_ = region_start(0);

@@ -88,6 +88,11 @@ class CodeGenBuffer {
   // Moves the cursor to the next unused region. False when none is left:
   // the buffer is full and must be flushed.
   bool NextRegion();
+  // Copies `size` bytes of code to the cursor (moving to the next region
+  // when the current one is too small) and commits them; returns their
+  // offset. ResourceExhausted when no region has room (flush first),
+  // OutOfRange when the code is larger than a region.
+  absl::StatusOr<size_t> Place(const uint8_t* code, size_t size);
   // Drops every TB: all regions are free again (the prologue stays). Only
   // when no thread runs generated code.
   void Flush();

@@ -12,9 +12,16 @@
 #include "absl/flags/usage.h"
 #include "common/log.h"
 #include "common/service/server.h"
+#include "services/translator/cache/build_id.h"
+#include "services/translator/cache/cache_client.h"
+#include "services/translator/cache/session_cache.h"
 #include "services/translator/data_plane/session_listener.h"
 #include "services/translator/translator_service.h"
 
+ABSL_FLAG(std::string, cache_service, "",
+          "gRPC address of the cache service (e.g. unix:/run/dbt/cache.sock): sessions that "
+          "ask for the cache get their program's entries from it and store what is translated. "
+          "Empty: no cache.");
 ABSL_FLAG(std::string, data_socket, "",
           "Unix SOCK_SEQPACKET socket where executor sessions attach (default: the --socket "
           "path + \".data\"; none when only --listen is given).");
@@ -30,12 +37,20 @@ int main(int argc, char** argv) {
   std::string data_socket = absl::GetFlag(FLAGS_data_socket);
   if (data_socket.empty() && !config.unix_socket.empty())
     data_socket = config.unix_socket + ".data";
+  // ORDER: declared before the listener, so destroyed after its sessions.
+  std::unique_ptr<dbt::translator::CacheClient> cache_client;
+  std::unique_ptr<dbt::translator::ProgramRegistry> programs;
+  if (const std::string address = absl::GetFlag(FLAGS_cache_service); !address.empty()) {
+    cache_client = std::make_unique<dbt::translator::CacheClient>(address);
+    programs = std::make_unique<dbt::translator::ProgramRegistry>(cache_client.get());
+    dbt::translator::TranslatorBuildId();  // hashed once, before the first session
+  }
   std::unique_ptr<dbt::translator::SessionListener> listener;
   if (!data_socket.empty()) {
     // Started before the gRPC server (its threads inherit the blocked
     // termination signals) and stopped after it: a client that sees the
     // service healthy can attach.
-    listener = std::make_unique<dbt::translator::SessionListener>(data_socket);
+    listener = std::make_unique<dbt::translator::SessionListener>(data_socket, programs.get());
     if (absl::Status s = listener->Start(); !s.ok()) {
       fprintf(stderr, "dbt-translator: data socket: %s\n", std::string(s.message()).c_str());
       return 1;
@@ -48,5 +63,7 @@ int main(int argc, char** argv) {
   config.services.push_back({"dbt.v1.Translator", &service});
   const int status = dbt::RunServer(config);
   if (listener != nullptr) listener->Stop();
+  listener.reset();
+  if (cache_client != nullptr) cache_client->Drain();
   return status;
 }

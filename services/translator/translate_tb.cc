@@ -11,7 +11,8 @@ namespace dbt::translator {
 absl::StatusOr<TbTranslation> TranslateTb(const frontend::riscv::GuestCodeSource& code,
                                           uint64_t pc, uint32_t flags,
                                           codegen::CodeGenBuffer& buffer,
-                                          const TranslateDebug& debug) {
+                                          const TranslateDebug& debug,
+                                          std::vector<uint8_t>* code_copy) {
   // 1. Frontend: guest instructions -> IR.
   frontend::riscv::TranslateOptions fe_options;
   fe_options.max_insns = (flags & kTbFlagOneInsn) ? 1 : frontend::riscv::kDefaultMaxInsns;
@@ -43,6 +44,7 @@ absl::StatusOr<TbTranslation> TranslateTb(const frontend::riscv::GuestCodeSource
 
   // 3. Passes and host code.
   tb::TranslateOptions tb_options;
+  tb_options.code_copy = code_copy;
   std::string op_dump, op_opt_dump, out_asm_dump;
   if (debug.log != nullptr) {
     if (debug.in_asm) absl::StrAppend(debug.log, frontend::riscv::FormatInAsm(block));

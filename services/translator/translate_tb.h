@@ -54,10 +54,13 @@ struct TbTranslation {
 //   ResourceExhausted  the code buffer is full: flush, then translate again
 //   other              a translator bug (the message says what); the caller
 //                      reports it and may fall back to the interpreter
+// `code_copy`, when set, receives the host code as emitted (before it was
+// copied into the shared buffer): what the cache may keep.
 absl::StatusOr<TbTranslation> TranslateTb(const frontend::riscv::GuestCodeSource& code,
                                           uint64_t pc, uint32_t flags,
                                           codegen::CodeGenBuffer& buffer,
-                                          const TranslateDebug& debug = {});
+                                          const TranslateDebug& debug = {},
+                                          std::vector<uint8_t>* code_copy = nullptr);
 
 }  // namespace dbt::translator
 

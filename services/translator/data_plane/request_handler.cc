@@ -11,12 +11,28 @@ namespace dbt::translator {
 namespace {
 
 RequestOutcome Translate(const wire::TranslateRequest& request, codegen::CodeGenBuffer& buffer,
-                         const std::atomic<bool>& flush_requested) {
+                         const std::atomic<bool>& flush_requested, SessionCache* cache) {
   RequestOutcome out;
   out.kind = RequestOutcome::Kind::kTranslate;
   if (flush_requested.load(std::memory_order_acquire)) {
     out.status = absl::ResourceExhaustedError("flush requested");
     return out;
+  }
+  wire::TranslationNote note;
+  // With -d the user wants to see the translation: no cache hit then.
+  if (cache != nullptr && request.debug == 0) {
+    if (std::optional<absl::StatusOr<TbTranslation>> hit = cache->Find(request, buffer)) {
+      if (!hit->ok()) {
+        out.status = hit->status();  // ResourceExhausted: the executor flushes
+        return out;
+      }
+      note.from_cache = true;
+      note.notice = cache->TakeNotice();
+      out.from_cache = true;
+      out.host_bytes = (*hit)->code.code_size;
+      out.response = wire::EncodeTranslation(**hit, "", note);
+      return out;
+    }
   }
   // The request's bytes live in the session's private copy of the ring
   // message (ChannelRequest), so what is hashed is what is translated.
@@ -29,7 +45,9 @@ RequestOutcome Translate(const wire::TranslateRequest& request, codegen::CodeGen
   debug.op_opt = (request.debug & wire::kDebugOpOpt) != 0;
   debug.out_asm = (request.debug & wire::kDebugOutAsm) != 0;
   debug.log = &text;
-  absl::StatusOr<TbTranslation> t = TranslateTb(source, request.pc, request.flags, buffer, debug);
+  std::vector<uint8_t> code;
+  absl::StatusOr<TbTranslation> t = TranslateTb(source, request.pc, request.flags, buffer, debug,
+                                                cache != nullptr ? &code : nullptr);
   if (!t.ok()) {
     // NotFound (fetch fault) and ResourceExhausted (buffer full) are
     // answers the executor acts on; anything else is a translator bug it
@@ -38,14 +56,18 @@ RequestOutcome Translate(const wire::TranslateRequest& request, codegen::CodeGen
     return out;
   }
   out.host_bytes = t->code.code_size;
-  out.response = wire::EncodeTranslation(*t, text);
+  if (cache != nullptr) {
+    note.stored = cache->Keep(*t, std::move(code));
+    note.notice = cache->TakeNotice();
+  }
+  out.response = wire::EncodeTranslation(*t, text, note);
   return out;
 }
 
 }  // namespace
 
 RequestOutcome HandleRequest(absl::Span<const uint8_t> payload, codegen::CodeGenBuffer& buffer,
-                             std::atomic<bool>& flush_requested) {
+                             std::atomic<bool>& flush_requested, SessionCache* cache) {
   absl::StatusOr<wire::Request> request = wire::DecodeRequest(payload);
   if (!request.ok()) {
     RequestOutcome out;
@@ -55,7 +77,18 @@ RequestOutcome HandleRequest(absl::Span<const uint8_t> payload, codegen::CodeGen
   }
   switch (request->kind) {
     case wire::RequestKind::kTranslate:
-      return Translate(request->translate, buffer, flush_requested);
+      return Translate(request->translate, buffer, flush_requested, cache);
+    case wire::RequestKind::kPreload: {
+      RequestOutcome out;
+      out.kind = RequestOutcome::Kind::kPreload;
+      if (cache == nullptr) {
+        uint32_t next = 0;
+        out.response = wire::EncodePreload({}, 0, "", &next);
+      } else {
+        out.response = cache->AnswerPreload(request->preload_cursor, buffer);
+      }
+      return out;
+    }
     case wire::RequestKind::kFlush: {
       // The executor sends kFlush only once no thread of it runs generated
       // code, so the regions can be reused at once.

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "common/codegen/code_gen_buffer.h"
+#include "services/translator/cache/session_cache.h"
 
 namespace dbt::translator {
 
@@ -22,19 +23,23 @@ struct RequestOutcome {
     kRejected,   // did not decode: status is InvalidArgument
     kTranslate,  // status OK (response = EncodeTranslation) or the translation's error
     kFlush,      // the buffer was flushed: status OK, response empty
+    kPreload,    // status OK, response = EncodePreload
   };
   Kind kind = Kind::kRejected;
   absl::Status status;            // non-OK: answer with RespondError(status)
   std::vector<uint8_t> response;  // OK: the answer
   uint64_t host_bytes = 0;        // kTranslate OK: code size of the new TB
+  bool from_cache = false;        // kTranslate OK: an entry of the cache
 };
 
 // `flush_requested` is the session's mark set by the Flush RPC: while set, a
 // kTranslate is answered ResourceExhausted (so the executor drops its TBs and
 // sends kFlush); kFlush clears it before flushing, so a mark set after that
 // point asks for another flush.
+// `cache` (null: no cache for this session) answers kPreload and is asked
+// before translating and told what was translated.
 RequestOutcome HandleRequest(absl::Span<const uint8_t> payload, codegen::CodeGenBuffer& buffer,
-                             std::atomic<bool>& flush_requested);
+                             std::atomic<bool>& flush_requested, SessionCache* cache = nullptr);
 
 }  // namespace dbt::translator
 

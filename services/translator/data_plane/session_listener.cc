@@ -43,7 +43,8 @@ bool SeqpacketSocketIsLive(const std::string& path) {
 
 }  // namespace
 
-SessionListener::SessionListener(std::string socket_path) : socket_path_(std::move(socket_path)) {}
+SessionListener::SessionListener(std::string socket_path, ProgramRegistry* programs)
+    : socket_path_(std::move(socket_path)), programs_(programs) {}
 
 SessionListener::~SessionListener() { Stop(); }
 
@@ -122,7 +123,7 @@ void SessionListener::StartSession(shm::UniqueFd conn) {
     return;
   }
   Entry& entry = sessions_.emplace_back();
-  entry.session = std::make_unique<TranslatorSession>(std::move(conn), next_serial_++, &stats_);
+  entry.session = std::make_unique<TranslatorSession>(std::move(conn), next_serial_++, &stats_, programs_);
   TranslatorSession* session = entry.session.get();
   entry.thread = std::thread([session] { session->Run(); });
 }

@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+
+#include "services/translator/cache/session_cache.h"
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -34,7 +36,9 @@ inline constexpr size_t kMaxSessions = 1024;
 
 class SessionListener {
  public:
-  explicit SessionListener(std::string socket_path);
+  // `programs` (null: no cache service) serves every session's cache use;
+  // it must outlive the listener.
+  explicit SessionListener(std::string socket_path, ProgramRegistry* programs = nullptr);
   ~SessionListener();  // Stop()
   SessionListener(const SessionListener&) = delete;
   SessionListener& operator=(const SessionListener&) = delete;
@@ -63,6 +67,7 @@ class SessionListener {
   void ReapFinished();
 
   const std::string socket_path_;
+  ProgramRegistry* const programs_;
   shm::UniqueFd listen_fd_;
   shm::UniqueFd wake_fd_;  // eventfd: tells the accept thread to stop
   dev_t socket_dev_ = 0;   // identity of the socket file Start bound

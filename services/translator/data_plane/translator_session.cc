@@ -37,8 +37,9 @@ bool ConnectionClosed(int conn) {
 
 }  // namespace
 
-TranslatorSession::TranslatorSession(shm::UniqueFd conn, uint64_t serial, DataPlaneStats* stats)
-    : serial_(serial), stats_(stats), conn_(std::move(conn)) {}
+TranslatorSession::TranslatorSession(shm::UniqueFd conn, uint64_t serial, DataPlaneStats* stats,
+                                     ProgramRegistry* programs)
+    : serial_(serial), stats_(stats), programs_(programs), conn_(std::move(conn)) {}
 
 void TranslatorSession::Interrupt() {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -93,8 +94,14 @@ void TranslatorSession::Run() {
              << "\" attached: peer pid " << pid << ", code buffer " << attached->buffer->size()
              << " bytes";
 
+  // Starts loading the program's cached entries while the executor gets
+  // its reply and sets up.
+  std::unique_ptr<SessionCache> cache = SessionCache::Create(programs_, attached->hello);
   absl::Status ended = SendHelloReply(conn_.get(), absl::OkStatus());
-  if (ended.ok()) ended = Serve(conn_.get(), *channel, *attached->buffer, *attached->peer);
+  if (ended.ok()) {
+    ended = Serve(conn_.get(), *channel, *attached->buffer, *attached->peer, cache.get());
+  }
+  cache.reset();
 
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -110,7 +117,7 @@ void TranslatorSession::Run() {
 
 absl::Status TranslatorSession::Serve(int conn, shm::ChannelServer& channel,
                                       codegen::CodeGenBuffer& buffer,
-                                      const shm::PeerProcess& peer) {
+                                      const shm::PeerProcess& peer, SessionCache* cache) {
   // An idle session costs a futex sleep, woken every peer_poll_interval to
   // see whether the session process is still there, and every
   // kConnectionCheckInterval to see whether it closed its connection.
@@ -149,7 +156,7 @@ absl::Status TranslatorSession::Serve(int conn, shm::ChannelServer& channel,
     data_loss_in_a_row = 0;
     const int64_t start_ns = shm::MonotonicNowNs();
     stats_->CountRequest();
-    RequestOutcome out = HandleRequest(request.payload(), buffer, flush_requested_);
+    RequestOutcome out = HandleRequest(request.payload(), buffer, flush_requested_, cache);
     // ORDER: counted before the answer is written, so an executor that has
     // its answer finds it in Stats.
     switch (out.kind) {
@@ -161,6 +168,8 @@ absl::Status TranslatorSession::Serve(int conn, shm::ChannelServer& channel,
         break;
       case RequestOutcome::Kind::kFlush:
         stats_->CountFlush();
+        break;
+      case RequestOutcome::Kind::kPreload:
         break;
     }
     absl::Status answered = out.status.ok() ? channel.Respond(request, out.response)

@@ -23,6 +23,7 @@
 #include "common/shm/channel_server.h"
 #include "common/shm/peer_process.h"
 #include "common/shm/unique_fd.h"
+#include "services/translator/cache/session_cache.h"
 #include "services/translator/data_plane/data_plane_stats.h"
 
 namespace dbt::translator {
@@ -30,7 +31,9 @@ namespace dbt::translator {
 class TranslatorSession {
  public:
   // `serial` numbers sessions in this translator's logs; `stats` outlives it.
-  TranslatorSession(shm::UniqueFd conn, uint64_t serial, DataPlaneStats* stats);
+  // `programs` (null: no cache service) outlives the session.
+  TranslatorSession(shm::UniqueFd conn, uint64_t serial, DataPlaneStats* stats,
+                    ProgramRegistry* programs = nullptr);
   TranslatorSession(const TranslatorSession&) = delete;
   TranslatorSession& operator=(const TranslatorSession&) = delete;
 
@@ -51,10 +54,11 @@ class TranslatorSession {
   // Serves the ring until the peer exits, closes `conn`, or Interrupt();
   // returns why.
   absl::Status Serve(int conn, shm::ChannelServer& channel, codegen::CodeGenBuffer& buffer,
-                     const shm::PeerProcess& peer);
+                     const shm::PeerProcess& peer, SessionCache* cache);
 
   const uint64_t serial_;
   DataPlaneStats* const stats_;
+  ProgramRegistry* const programs_;
   std::atomic<bool> flush_requested_{false};
   std::atomic<bool> interrupted_{false};
   std::atomic<bool> finished_{false};

@@ -20,26 +20,27 @@ absl::StatusOr<TranslatedTb> TranslateBlock(ir::Block& block, codegen::CodeGenBu
   tb.ops_after = static_cast<uint32_t>(block.ops().size());
   if (options.dump_op_opt) *options.dump_op_opt = ir::PrintBlock(block);
 
-  for (;;) {
-    codegen::CodeSpan span = buffer.FreeSpan();
-    absl::StatusOr<backend::x86_64::HostCode> code =
-        backend::x86_64::GenerateHostCode(block, buffer.rw_at(span.offset), span.size);
-    if (code.ok()) {
-      buffer.Commit(code->size);
-      tb.code_offset = span.offset;
-      tb.code_size = code->size;
-      tb.slots = code->slots;
-      tb.pc_map = std::move(code->pc_map);
-      tb.spill_slots = static_cast<uint32_t>(code->spill_slots);
-      break;
-    }
-    if (code.status().code() != absl::StatusCode::kResourceExhausted) return code.status();
-    if (span.size == buffer.region_size()) {
-      return absl::OutOfRangeError("TB code is larger than a code_gen_buffer region");
-    }
-    if (!buffer.NextRegion()) {
-      return absl::ResourceExhaustedError("code_gen_buffer full: flush and translate again");
-    }
+  // The code is generated into this thread's private scratch, then copied
+  // into the buffer: what the translator keeps (options.code_copy, the
+  // cache's entries) is what it emitted, never bytes read back from a
+  // buffer that an executor maps writable.
+  thread_local std::vector<uint8_t> scratch;
+  scratch.resize(buffer.region_size());
+  absl::StatusOr<backend::x86_64::HostCode> code =
+      backend::x86_64::GenerateHostCode(block, scratch.data(), scratch.size());
+  if (code.status().code() == absl::StatusCode::kResourceExhausted) {
+    return absl::OutOfRangeError("TB code is larger than a code_gen_buffer region");
+  }
+  if (!code.ok()) return code.status();
+  absl::StatusOr<size_t> offset = buffer.Place(scratch.data(), code->size);
+  if (!offset.ok()) return offset.status();
+  tb.code_offset = *offset;
+  tb.code_size = code->size;
+  tb.slots = code->slots;
+  tb.pc_map = std::move(code->pc_map);
+  tb.spill_slots = static_cast<uint32_t>(code->spill_slots);
+  if (options.code_copy != nullptr) {
+    options.code_copy->assign(scratch.data(), scratch.data() + code->size);
   }
   if (options.dump_out_asm) {
     *options.dump_out_asm =

@@ -48,6 +48,9 @@ struct TranslateOptions {
   std::string* dump_op = nullptr;
   std::string* dump_op_opt = nullptr;
   std::string* dump_out_asm = nullptr;
+  // When set, receives the host code as emitted (the translator's own copy,
+  // before it was placed in the shared buffer).
+  std::vector<uint8_t>* code_copy = nullptr;
 };
 
 // Runs the pipeline on block (in place) and writes its host code at the

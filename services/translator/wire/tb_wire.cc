@@ -25,6 +25,10 @@ std::vector<uint8_t> EncodeHello(const Hello& hello) {
   w.U64(hello.buffer_size);
   w.U64(hello.region_size);
   w.Bytes(hello.session_id.data(), hello.session_id.size());
+  w.Bytes(hello.cache_file_hash.data(), hello.cache_file_hash.size());
+  w.U32(hello.tb_flags);
+  w.U64(hello.image_start);
+  w.U64(hello.image_end);
   return w.Take();
 }
 
@@ -37,6 +41,13 @@ absl::StatusOr<Hello> DecodeHello(absl::Span<const uint8_t> bytes) {
   h.buffer_size = r.U64("buffer_size");
   h.region_size = r.U64("region_size");
   h.session_id = AsString(r.Bytes(kMaxSessionIdBytes, "session_id"));
+  h.cache_file_hash = AsString(r.Bytes(16, "cache_file_hash"));
+  if (!h.cache_file_hash.empty() && h.cache_file_hash.size() != 16) r.Fail("cache_file_hash");
+  h.tb_flags = r.U32("tb_flags");
+  if ((h.tb_flags & ~uint32_t{kTbFlagOneInsn}) != 0) r.Fail("tb_flags");
+  h.image_start = r.U64("image_start");
+  h.image_end = r.U64("image_end");
+  if (h.image_end < h.image_start) r.Fail("image range");
   if (absl::Status s = r.Finish(absl::StatusCode::kInvalidArgument, "hello"); !s.ok()) return s;
   return h;
 }
@@ -76,12 +87,22 @@ std::vector<uint8_t> EncodeFlushRequest() {
   return w.Take();
 }
 
+std::vector<uint8_t> EncodePreloadRequest(uint32_t cursor) {
+  Writer w;
+  w.U32(static_cast<uint32_t>(RequestKind::kPreload));
+  w.U32(cursor);
+  return w.Take();
+}
+
 absl::StatusOr<Request> DecodeRequest(absl::Span<const uint8_t> bytes) {
   Reader r(bytes);
   Request request;
   const uint32_t kind = r.U32("kind");
   if (kind == static_cast<uint32_t>(RequestKind::kFlush)) {
     request.kind = RequestKind::kFlush;
+  } else if (kind == static_cast<uint32_t>(RequestKind::kPreload)) {
+    request.kind = RequestKind::kPreload;
+    request.preload_cursor = r.U32("cursor");
   } else if (kind == static_cast<uint32_t>(RequestKind::kTranslate)) {
     request.kind = RequestKind::kTranslate;
     TranslateRequest& t = request.translate;
@@ -104,8 +125,9 @@ absl::StatusOr<Request> DecodeRequest(absl::Span<const uint8_t> bytes) {
   return request;
 }
 
-std::vector<uint8_t> EncodeTranslation(const TbTranslation& t, std::string_view debug_text) {
-  Writer w;
+namespace {
+
+void WriteTranslation(Writer& w, const TbTranslation& t) {
   w.U64(t.guest_pc);
   w.U64(t.guest_size);
   w.U32(t.guest_insns);
@@ -132,10 +154,19 @@ std::vector<uint8_t> EncodeTranslation(const TbTranslation& t, std::string_view 
     w.U32(e.host_offset);
     w.U64(e.guest_pc);
   }
+}
+
+}  // namespace
+
+std::vector<uint8_t> EncodeTranslation(const TbTranslation& t, std::string_view debug_text,
+                                       const TranslationNote& note) {
+  Writer w;
+  WriteTranslation(w, t);
+  constexpr size_t kNoteBytes = 2 + 4 + 1024;
   // Whatever room is left (with margin for the length field) is the most
   // debug text the answer can carry.
   std::vector<uint8_t> out = w.Take();
-  const size_t room = kMaxResponseBytes - out.size() - 4;
+  const size_t room = kMaxResponseBytes - out.size() - 4 - kNoteBytes;
   constexpr std::string_view kCut = "\n[dbt: -d output of this TB cut here]\n";
   Writer tail;
   if (debug_text.size() <= room) {
@@ -145,24 +176,33 @@ std::vector<uint8_t> EncodeTranslation(const TbTranslation& t, std::string_view 
     cut += kCut;
     tail.Bytes(cut.data(), cut.size());
   }
+  tail.U8(note.from_cache ? 1 : 0);
+  tail.U8(note.stored ? 1 : 0);
+  const size_t n = std::min<size_t>(note.notice.size(), 1024);
+  tail.Bytes(note.notice.data(), n);
   std::vector<uint8_t> rest = tail.Take();
   out.insert(out.end(), rest.begin(), rest.end());
   return out;
 }
 
-absl::StatusOr<TbTranslation> DecodeTranslation(absl::Span<const uint8_t> bytes,
-                                                const TranslateRequest& request,
-                                                uint64_t buffer_size, std::string* debug_text) {
-  Reader r(bytes);
+namespace {
+
+// One TB of an answer. `request` null (a preload): any even pc, a size
+// within kMaxGuestBytes, the flags given.
+TbTranslation ReadTranslation(Reader& r, const TranslateRequest* request, uint32_t flags,
+                              uint64_t buffer_size) {
   TbTranslation t;
   t.guest_pc = r.U64("guest_pc");
-  if (t.guest_pc != request.pc) r.Fail("guest_pc");
+  if (request != nullptr ? t.guest_pc != request->pc : (t.guest_pc & 1) != 0) r.Fail("guest_pc");
   t.guest_size = r.U64("guest_size");
-  if (t.guest_size == 0 || t.guest_size > request.bytes.size()) r.Fail("guest_size");
+  const uint64_t max_size = request != nullptr ? request->bytes.size() : kMaxGuestBytes;
+  if (t.guest_size == 0 || t.guest_size > max_size || t.guest_pc + t.guest_size < t.guest_pc) {
+    r.Fail("guest_size");
+  }
   t.guest_insns = r.U32("guest_insns");
   if (t.guest_insns == 0 || t.guest_insns > t.guest_size / 2) r.Fail("guest_insns");
   t.flags = r.U32("flags");
-  if (t.flags != request.flags) r.Fail("flags");
+  if (t.flags != (request != nullptr ? request->flags : flags)) r.Fail("flags");
   t.hash.lo = r.U64("hash");
   t.hash.hi = r.U64("hash");
   const uint32_t nranges = r.U32("ranges");
@@ -212,10 +252,74 @@ absl::StatusOr<TbTranslation> DecodeTranslation(absl::Span<const uint8_t> bytes,
     last_offset = e.host_offset;
     t.code.pc_map.push_back(e);
   }
+  return t;
+}
+
+}  // namespace
+
+absl::StatusOr<TbTranslation> DecodeTranslation(absl::Span<const uint8_t> bytes,
+                                                const TranslateRequest& request,
+                                                uint64_t buffer_size, std::string* debug_text,
+                                                TranslationNote* note) {
+  Reader r(bytes);
+  TbTranslation t = ReadTranslation(r, &request, request.flags, buffer_size);
   absl::Span<const uint8_t> text = r.Bytes(kMaxResponseBytes, "debug_text");
+  TranslationNote got;
+  const uint8_t from_cache = r.U8("from_cache");
+  const uint8_t stored = r.U8("stored");
+  if (from_cache > 1 || stored > 1) r.Fail("note");
+  got.from_cache = from_cache == 1;
+  got.stored = stored == 1;
+  got.notice = AsString(r.Bytes(1024, "notice"));
   if (absl::Status s = r.Finish(absl::StatusCode::kDataLoss, "translation"); !s.ok()) return s;
   if (debug_text != nullptr) *debug_text = AsString(text);
+  if (note != nullptr) *note = std::move(got);
   return t;
+}
+
+std::vector<uint8_t> EncodePreload(const std::vector<TbTranslation>& tbs, uint32_t cursor,
+                                   std::string_view notice, uint32_t* next) {
+  constexpr size_t kHeader = 4 + 1 + 4 + 1024 + 4;
+  Writer body;
+  uint32_t count = 0;
+  uint32_t i = cursor;
+  for (; i < tbs.size(); ++i) {
+    Writer one;
+    WriteTranslation(one, tbs[i]);
+    if (body.size() + one.size() + kHeader > kMaxResponseBytes) break;
+    std::vector<uint8_t> b = one.Take();
+    body.Raw(b.data(), b.size());
+    ++count;
+  }
+  *next = i;
+  Writer w;
+  w.U32(count);
+  w.U8(i >= tbs.size() ? 1 : 0);
+  w.U32(i);
+  const size_t n = std::min<size_t>(notice.size(), 1024);
+  w.Bytes(notice.data(), n);
+  std::vector<uint8_t> b = body.Take();
+  w.Raw(b.data(), b.size());
+  return w.Take();
+}
+
+absl::StatusOr<Preload> DecodePreload(absl::Span<const uint8_t> bytes, uint32_t flags,
+                                      uint64_t buffer_size) {
+  Reader r(bytes);
+  Preload p;
+  const uint32_t count = r.U32("count");
+  const uint8_t done = r.U8("done");
+  if (done > 1) r.Fail("done");
+  p.done = done == 1;
+  p.next_cursor = r.U32("next_cursor");
+  p.notice = AsString(r.Bytes(1024, "notice"));
+  // Each TB takes more than 64 bytes: a count beyond that is a lie.
+  if (count > bytes.size() / 64) r.Fail("count");
+  for (uint32_t i = 0; i < count && r.ok(); ++i) {
+    p.tbs.push_back(ReadTranslation(r, nullptr, flags, buffer_size));
+  }
+  if (absl::Status s = r.Finish(absl::StatusCode::kDataLoss, "preload"); !s.ok()) return s;
+  return p;
 }
 
 }  // namespace dbt::translator::wire

@@ -1,0 +1,474 @@
+#include "services/cache/store/lmdb_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lmdb.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <string_view>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/cache/tb_entry.h"
+
+namespace dbt::cache {
+namespace {
+
+uint64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+absl::Status LmdbError(int rc, std::string_view what) {
+  const absl::StatusCode code =
+      rc == ENOSPC || rc == MDB_MAP_FULL ? absl::StatusCode::kResourceExhausted
+      : rc == EACCES || rc == EROFS      ? absl::StatusCode::kPermissionDenied
+                                         : absl::StatusCode::kInternal;
+  return absl::Status(code, absl::StrCat(std::string(what), ": ", mdb_strerror(rc)));
+}
+
+MDB_val Val(std::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+std::string_view View(const MDB_val& v) {
+  return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+// A transaction that aborts unless committed.
+class Txn {
+ public:
+  Txn(MDB_env* env, bool write) {
+    rc_ = mdb_txn_begin(env, nullptr, write ? 0 : MDB_RDONLY, &txn_);
+    if (rc_ != 0) txn_ = nullptr;
+  }
+  ~Txn() {
+    if (txn_ != nullptr) mdb_txn_abort(txn_);
+  }
+  int rc() const { return rc_; }
+  MDB_txn* get() const { return txn_; }
+  int Commit() {
+    const int rc = mdb_txn_commit(txn_);
+    txn_ = nullptr;
+    return rc;
+  }
+
+ private:
+  MDB_txn* txn_ = nullptr;
+  int rc_ = 0;
+};
+
+absl::Status CheckDirectory(const std::string& dir) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat("cache directory ", dir, ": ", strerror(errno)));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat("cache directory ", dir, " is not a directory"));
+  }
+  if (st.st_uid != geteuid()) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "cache directory %s belongs to uid %d, not to this user (%d): dbt keeps host code only "
+        "where no one else can write it",
+        dir, st.st_uid, geteuid()));
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "cache directory %s can be written by other users (mode %04o): dbt will not run host "
+        "code from it; chmod 700 %s",
+        dir, st.st_mode & 07777, dir));
+  }
+  for (const char* name : {"data.mdb", "lock.mdb"}) {
+    const std::string path = absl::StrCat(dir, "/", name);
+    if (stat(path.c_str(), &st) != 0) continue;
+    if (std::string_view(name) == "data.mdb" &&
+        (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
+      return absl::PermissionDeniedError(absl::StrFormat(
+          "cache database %s can be written by other users (mode %04o, uid %d): dbt will not run "
+          "host code from it",
+          path, st.st_mode & 07777, st.st_uid));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MakeDirs(const std::string& dir) {
+  // Parents as the user's umask makes them; the cache directory itself 0700
+  // (also when spelled with trailing slashes, or relative).
+  std::string path = dir;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  for (size_t pos = path.find('/', 1);; pos = path.find('/', pos + 1)) {
+    const bool last = pos == std::string::npos;
+    const std::string part = path.substr(0, pos);
+    if ((last || part.back() != '/') &&  // "a//b": "a/" is "a", made already
+        mkdir(part.c_str(), last ? 0700 : 0755) != 0 && errno != EEXIST) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create cache directory ", part, ": ", strerror(errno)));
+    }
+    if (last) break;
+  }
+  return absl::OkStatus();
+}
+
+class LmdbStore final : public Store {
+ public:
+  ~LmdbStore() override {
+    if (env_ != nullptr) mdb_env_close(env_);
+  }
+
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const LmdbStoreOptions& options);
+
+  absl::Status Put(absl::Span<const KeyValue> entries, const std::string& program) override {
+    if (!writable_) return ReadOnly();
+    absl::Status s = PutOnce(entries, program);
+    if (s.code() == absl::StatusCode::kResourceExhausted) {
+      // The map (or the disk) is full: make room and try once more.
+      // Half of the limit, or half of what is stored when there is none.
+      uint64_t target = max_bytes_ / 2;
+      if (max_bytes_ == 0) {
+        absl::StatusOr<StoreStats> stats = Stats();
+        target = stats.ok() ? stats->bytes / 2 : 0;
+      }
+      if (absl::StatusOr<uint64_t> n = Evict(target); n.ok()) {
+        s = PutOnce(entries, program);
+      }
+    }
+    return s;
+  }
+
+  absl::StatusOr<std::vector<std::string>> Get(absl::Span<const std::string> keys) override {
+    Txn txn(env_, false);
+    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache read");
+    std::vector<std::string> values(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      MDB_val k = Val(keys[i]), v;
+      if (mdb_get(txn.get(), tb_, &k, &v) == 0) values[i] = std::string(View(v));
+    }
+    return values;
+  }
+
+  absl::StatusOr<ProgramIndex> GetIndex(const std::string& program, uint64_t since) override {
+    Txn txn(env_, false);
+    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache read");
+    ProgramIndex index;
+    MDB_val k = Val(program), v;
+    if (mdb_get(txn.get(), prog_, &k, &v) != 0) return index;
+    const std::string_view all = View(v);
+    index.version = all.size() / kTbKeyBytes;
+    for (uint64_t i = since; i < index.version; ++i) {
+      index.keys.emplace_back(all.substr(i * kTbKeyBytes, kTbKeyBytes));
+    }
+    return index;
+  }
+
+  absl::Status AddToIndex(const std::string& program,
+                          absl::Span<const std::string> keys) override {
+    if (!writable_) return ReadOnly();
+    Txn txn(env_, true);
+    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    if (absl::Status s = AppendIndex(txn.get(), program, keys); !s.ok()) return s;
+    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    return absl::OkStatus();
+  }
+
+  absl::Status Touch(absl::Span<const std::string> keys) override {
+    if (!writable_ || keys.empty()) return absl::OkStatus();
+    Txn txn(env_, true);
+    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    const uint64_t now = NowNs();
+    for (const std::string& key : keys) {
+      MDB_val k = Val(key), v;
+      if (mdb_get(txn.get(), tb_, &k, &v) != 0) continue;
+      MDB_val t{8, const_cast<uint64_t*>(&now)};
+      if (int rc = mdb_put(txn.get(), atime_, &k, &t, 0); rc != 0) {
+        return LmdbError(rc, "cache write");
+      }
+    }
+    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<uint64_t> Sweep(
+      const std::function<bool(std::string_view, std::string_view)>& keep) override {
+    if (!writable_) return ReadOnly();
+    Txn txn(env_, true);
+    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    std::vector<std::string> doomed;
+    {
+      MDB_cursor* cursor = nullptr;
+      if (int rc = mdb_cursor_open(txn.get(), tb_, &cursor); rc != 0) {
+        return LmdbError(rc, "cache scan");
+      }
+      MDB_val k, v;
+      for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0;
+           rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+        if (!keep(View(k), View(v))) doomed.emplace_back(View(k));
+      }
+      mdb_cursor_close(cursor);
+    }
+    for (const std::string& key : doomed) {
+      if (absl::Status s = DeleteEntry(txn.get(), key); !s.ok()) return s;
+    }
+    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    return doomed.size();
+  }
+
+  absl::StatusOr<uint64_t> Evict(uint64_t target_bytes) override {
+    if (!writable_) return ReadOnly();
+    Txn txn(env_, true);
+    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    absl::StatusOr<uint64_t> n = EvictIn(txn.get(), target_bytes);
+    if (!n.ok()) return n.status();
+    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    std::lock_guard<std::mutex> lock(mutex_);
+    evicted_ += *n;
+    return n;
+  }
+
+  absl::StatusOr<uint64_t> Clear() override {
+    if (!writable_) return ReadOnly();
+    Txn txn(env_, true);
+    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    MDB_stat st;
+    if (int rc = mdb_stat(txn.get(), tb_, &st); rc != 0) return LmdbError(rc, "cache clear");
+    for (MDB_dbi dbi : {tb_, atime_, prog_, meta_}) {
+      if (int rc = mdb_drop(txn.get(), dbi, 0); rc != 0) return LmdbError(rc, "cache clear");
+    }
+    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    return st.ms_entries;
+  }
+
+  absl::StatusOr<StoreStats> Stats() override {
+    Txn txn(env_, false);
+    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache read");
+    StoreStats stats;
+    MDB_stat st;
+    if (int rc = mdb_stat(txn.get(), tb_, &st); rc != 0) return LmdbError(rc, "cache stats");
+    stats.entries = st.ms_entries;
+    if (int rc = mdb_stat(txn.get(), prog_, &st); rc != 0) return LmdbError(rc, "cache stats");
+    stats.programs = st.ms_entries;
+    stats.bytes = TotalBytes(txn.get());
+    stats.max_bytes = max_bytes_;
+    stats.location = dir_;
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats.evicted = evicted_;
+    return stats;
+  }
+
+  bool writable() const override { return writable_; }
+
+ private:
+  static absl::Status ReadOnly() {
+    return absl::FailedPreconditionError("the cache store is read-only");
+  }
+
+  uint64_t TotalBytes(MDB_txn* txn) const {
+    MDB_val k = Val("bytes"), v;
+    uint64_t total = 0;
+    if (mdb_get(txn, meta_, &k, &v) == 0 && v.mv_size == 8) std::memcpy(&total, v.mv_data, 8);
+    return total;
+  }
+  int SetTotalBytes(MDB_txn* txn, uint64_t total) const {
+    MDB_val k = Val("bytes"), v{8, &total};
+    return mdb_put(txn, meta_, &k, &v, 0);
+  }
+
+  absl::Status DeleteEntry(MDB_txn* txn, std::string_view key) {
+    MDB_val k = Val(key), v;
+    if (mdb_get(txn, tb_, &k, &v) != 0) return absl::OkStatus();
+    const uint64_t size = v.mv_size;
+    if (int rc = mdb_del(txn, tb_, &k, nullptr); rc != 0) return LmdbError(rc, "cache delete");
+    mdb_del(txn, atime_, &k, nullptr);
+    const uint64_t total = TotalBytes(txn);
+    if (int rc = SetTotalBytes(txn, total > size ? total - size : 0); rc != 0) {
+      return LmdbError(rc, "cache write");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<uint64_t> EvictIn(MDB_txn* txn, uint64_t target_bytes) {
+    uint64_t total = TotalBytes(txn);
+    if (total <= target_bytes) return 0;
+    std::vector<std::pair<uint64_t, std::string>> by_age;
+    MDB_cursor* cursor = nullptr;
+    if (int rc = mdb_cursor_open(txn, tb_, &cursor); rc != 0) return LmdbError(rc, "cache scan");
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+      MDB_val t;
+      uint64_t when = 0;
+      if (mdb_get(txn, atime_, &k, &t) == 0 && t.mv_size == 8) std::memcpy(&when, t.mv_data, 8);
+      by_age.emplace_back(when, std::string(View(k)));
+    }
+    mdb_cursor_close(cursor);
+    std::sort(by_age.begin(), by_age.end());
+    uint64_t removed = 0;
+    for (const auto& [when, key] : by_age) {
+      if (TotalBytes(txn) <= target_bytes) break;
+      if (absl::Status s = DeleteEntry(txn, key); !s.ok()) return s;
+      ++removed;
+    }
+    return removed;
+  }
+
+  absl::Status AppendIndex(MDB_txn* txn, const std::string& program,
+                           absl::Span<const std::string> keys) {
+    MDB_val k = Val(program), v;
+    std::string index;
+    if (mdb_get(txn, prog_, &k, &v) == 0) index = std::string(View(v));
+    absl::flat_hash_set<std::string_view> present;
+    for (size_t i = 0; i + kTbKeyBytes <= index.size(); i += kTbKeyBytes) {
+      present.insert(std::string_view(index).substr(i, kTbKeyBytes));
+    }
+    std::string added;
+    for (const std::string& key : keys) {
+      if (key.size() != kTbKeyBytes) continue;
+      if (present.insert(key).second) added += key;
+    }
+    if (added.empty()) return absl::OkStatus();
+    index += added;
+    MDB_val nv = Val(index);
+    if (int rc = mdb_put(txn, prog_, &k, &nv, 0); rc != 0) return LmdbError(rc, "cache index");
+    return absl::OkStatus();
+  }
+
+  absl::Status PutOnce(absl::Span<const KeyValue> entries, const std::string& program) {
+    Txn txn(env_, true);
+    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    uint64_t total = TotalBytes(txn.get());
+    const uint64_t now = NowNs();
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : entries) {
+      keys.push_back(key);
+      MDB_val k = Val(key), v = Val(value);
+      const int rc = mdb_put(txn.get(), tb_, &k, &v, MDB_NOOVERWRITE);
+      if (rc == MDB_KEYEXIST) continue;
+      if (rc != 0) return LmdbError(rc, "cache write");
+      total += value.size();
+      MDB_val t{8, const_cast<uint64_t*>(&now)};
+      if (int rc2 = mdb_put(txn.get(), atime_, &k, &t, 0); rc2 != 0) {
+        return LmdbError(rc2, "cache write");
+      }
+    }
+    if (int rc = SetTotalBytes(txn.get(), total); rc != 0) return LmdbError(rc, "cache write");
+    if (!program.empty()) {
+      if (absl::Status s = AppendIndex(txn.get(), program, keys); !s.ok()) return s;
+    }
+    uint64_t evicted = 0;
+    if (max_bytes_ != 0 && total > max_bytes_) {
+      // Down to 90% of the limit, so that the next puts do not evict again.
+      absl::StatusOr<uint64_t> n = EvictIn(txn.get(), max_bytes_ / 10 * 9);
+      if (!n.ok()) return n.status();
+      evicted = *n;
+    }
+    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    std::lock_guard<std::mutex> lock(mutex_);
+    evicted_ += evicted;
+    return absl::OkStatus();
+  }
+
+  MDB_env* env_ = nullptr;
+  MDB_dbi tb_ = 0, atime_ = 0, prog_ = 0, meta_ = 0;
+  bool writable_ = true;
+  uint64_t max_bytes_ = 0;
+  std::string dir_;
+  std::mutex mutex_;
+  uint64_t evicted_ = 0;  // guarded by mutex_
+};
+
+// LMDB's answer for a file that is not (or no longer) an LMDB database.
+bool IsCorruptDatabase(int rc) {
+  return rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == MDB_CORRUPTED ||
+         rc == MDB_PAGE_NOTFOUND;
+}
+
+absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& options) {
+  auto warn = [&](const std::string& m) {
+    if (options.warn) options.warn(m);
+  };
+  if (absl::Status s = MakeDirs(options.dir); !s.ok()) return s;
+  if (absl::Status s = CheckDirectory(options.dir); !s.ok()) return s;
+  // For the effective uid, the one CheckDirectory required to own it
+  // (access() would answer for the real uid).
+  const bool dir_writable = faccessat(AT_FDCWD, options.dir.c_str(), W_OK, AT_EACCESS) == 0;
+
+  std::unique_ptr<LmdbStore> store(new LmdbStore());
+  store->dir_ = options.dir;
+  store->max_bytes_ = options.max_bytes;
+  store->writable_ = dir_writable;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (int rc = mdb_env_create(&store->env_); rc != 0) return LmdbError(rc, "lmdb");
+    mdb_env_set_maxdbs(store->env_, 4);
+    mdb_env_set_maxreaders(store->env_, 256);
+    // Virtual address space, not disk: room for the limit twice over (LMDB
+    // needs free pages while it rewrites), at least 256 MiB.
+    const uint64_t limit = options.max_bytes == 0 ? (8ull << 30) : options.max_bytes;
+    mdb_env_set_mapsize(store->env_, std::max<uint64_t>(2 * limit + (64ull << 20), 256ull << 20));
+    unsigned flags = MDB_NOTLS | MDB_NOMETASYNC;
+    // A directory this user cannot write (a shared, prepared cache): read
+    // without LMDB's lock file, since nobody can write it either.
+    if (!dir_writable) flags |= MDB_RDONLY | MDB_NOLOCK;
+    int rc = mdb_env_open(store->env_, options.dir.c_str(), flags, 0600);
+    if (rc == 0) break;
+    mdb_env_close(store->env_);
+    store->env_ = nullptr;
+    if (attempt == 0 && dir_writable && IsCorruptDatabase(rc)) {
+      const std::string data = absl::StrCat(options.dir, "/data.mdb");
+      const std::string aside =
+          absl::StrCat(data, ".corrupt-", static_cast<long long>(time(nullptr)));
+      if (rename(data.c_str(), aside.c_str()) == 0) {
+        unlink(absl::StrCat(options.dir, "/lock.mdb").c_str());
+        warn(absl::StrCat("the cache database ", data, " is damaged (", mdb_strerror(rc),
+                          "); moved it to ", aside, " and started a new one"));
+        continue;
+      }
+    }
+    return LmdbError(rc, absl::StrCat("cannot open the cache in ", options.dir));
+  }
+  if (!dir_writable) {
+    warn(absl::StrCat("the cache directory ", options.dir,
+                      " is not writable: using it read-only (nothing new is stored)"));
+  }
+  Txn txn(store->env_, dir_writable);
+  if (txn.rc() != 0) return LmdbError(txn.rc(), "cache open");
+  const unsigned create = dir_writable ? MDB_CREATE : 0;
+  struct {
+    const char* name;
+    MDB_dbi* dbi;
+  } dbs[] = {{"tb", &store->tb_}, {"atime", &store->atime_}, {"prog", &store->prog_},
+             {"meta", &store->meta_}};
+  for (auto& db : dbs) {
+    int rc = mdb_dbi_open(txn.get(), db.name, create, db.dbi);
+    if (rc == MDB_NOTFOUND && !dir_writable) {
+      return absl::NotFoundError(
+          absl::StrCat("the read-only cache in ", options.dir, " holds no dbt store"));
+    }
+    if (rc != 0) return LmdbError(rc, absl::StrCat("cache database ", db.name));
+  }
+  // Committed read-only too: aborting the transaction that opened the
+  // handles would close them, and every later read would fail (EINVAL).
+  if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache open");
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenLmdbStore(const LmdbStoreOptions& options) {
+  return LmdbStore::Open(options);
+}
+
+std::string DefaultCacheDir() {
+  if (const char* xdg = getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
+    return absl::StrCat(xdg, "/dbt");
+  }
+  const char* home = getenv("HOME");
+  return absl::StrCat(home != nullptr && home[0] != '\0' ? home : "/tmp", "/.cache/dbt");
+}
+
+}  // namespace dbt::cache

@@ -1,0 +1,156 @@
+#include "services/translator/cache/cache_client.h"
+
+#include <chrono>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+
+namespace dbt::translator {
+namespace {
+
+constexpr size_t kBatchEntries = 256;
+constexpr auto kBatchDelay = std::chrono::milliseconds(20);
+constexpr absl::Duration kStoreTimeout = absl::Seconds(5);
+// After a failed store, entries are dropped for this long (a dead service
+// is not asked again for every TB).
+constexpr absl::Duration kQuietAfterFailure = absl::Seconds(2);
+
+std::chrono::system_clock::time_point Deadline(absl::Duration d) {
+  return std::chrono::system_clock::now() + absl::ToChronoMilliseconds(d);
+}
+
+}  // namespace
+
+CacheClient::CacheClient(const std::string& address) : address_(address) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetMaxSendMessageSize(64 << 20);
+  channel_ = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  stub_ = v1::Cache::NewStub(channel_);
+  sender_ = std::thread([this] { SenderLoop(); });
+}
+
+CacheClient::~CacheClient() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  sender_.join();
+}
+
+std::string CacheClient::failure() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return failure_;
+}
+
+void CacheClient::SetFailure(const grpc::Status& s, const char* what) {
+  std::string why = s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                            s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+                        ? absl::StrCat("the cache service (", address_, ") is not answering")
+                        : s.error_message();
+  DBT_LOG(0) << "cache: " << what << ": " << why;
+  std::lock_guard<std::mutex> lock(mutex_);
+  failure_ = std::move(why);
+}
+
+absl::StatusOr<LoadedEntries> CacheClient::LoadProgram(const std::string& program, uint64_t since,
+                                                       absl::Duration timeout) {
+  grpc::ClientContext context;
+  context.set_deadline(Deadline(timeout));
+  // A private cache service may still be starting when the first session
+  // attaches.
+  context.set_wait_for_ready(true);
+  v1::LoadProgramRequest request;
+  request.set_program(program);
+  request.set_since(since);
+  std::unique_ptr<grpc::ClientReader<v1::LoadProgramChunk>> reader =
+      stub_->LoadProgram(&context, request);
+  LoadedEntries out;
+  v1::LoadProgramChunk chunk;
+  while (reader->Read(&chunk)) {
+    for (const std::string& bytes : chunk.entries()) {
+      absl::StatusOr<cache::TbEntry> e = cache::DecodeTbEntry(bytes);
+      if (!e.ok()) {
+        ++out.rejected;
+        continue;
+      }
+      out.entries.push_back(*std::move(e));
+    }
+    if (chunk.version() != 0) out.version = chunk.version();
+    out.rejected += chunk.rejected();
+  }
+  grpc::Status s = reader->Finish();
+  if (!s.ok()) {
+    SetFailure(s, "loading a program's entries");
+    return absl::UnavailableError(failure());
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failure_.clear();
+  }
+  return out;
+}
+
+void CacheClient::Store(const std::string& program, std::string entry) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  queue_.emplace_back(program, std::move(entry));
+  ++queued_;
+  if (queue_.size() >= kBatchEntries) cv_.notify_all();
+}
+
+void CacheClient::Drain() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const uint64_t target = queued_;
+  cv_.notify_all();
+  cv_.wait_for(lock, std::chrono::seconds(10), [&] { return sent_ >= target || stopping_; });
+}
+
+void CacheClient::SenderLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    if (queue_.empty()) {
+      if (stopping_) return;
+      cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      continue;
+    }
+    // Wait a little for more, unless the batch is full or we are stopping.
+    if (queue_.size() < kBatchEntries && !stopping_) {
+      cv_.wait_for(lock, kBatchDelay,
+                   [&] { return queue_.size() >= kBatchEntries || stopping_; });
+    }
+    std::vector<std::pair<std::string, std::string>> batch;
+    batch.swap(queue_);
+    const bool quiet = absl::Now() < quiet_until_;
+    lock.unlock();
+    if (!quiet) SendBatch(batch);
+    lock.lock();
+    sent_ += batch.size();
+    cv_.notify_all();
+  }
+}
+
+void CacheClient::SendBatch(std::vector<std::pair<std::string, std::string>> batch) {
+  std::map<std::string, v1::CacheStoreRequest> by_program;
+  for (auto& [program, entry] : batch) {
+    v1::CacheStoreRequest& r = by_program[program];
+    r.set_program(program);
+    r.add_entries(std::move(entry));
+  }
+  for (auto& [program, request] : by_program) {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline(kStoreTimeout));
+    v1::CacheStoreResponse response;
+    grpc::Status s = stub_->Store(&context, request, &response);
+    if (!s.ok()) {
+      SetFailure(s, "storing entries");
+      std::lock_guard<std::mutex> lock(mutex_);
+      quiet_until_ = absl::Now() + kQuietAfterFailure;
+      return;
+    }
+    DBT_LOG(2) << "cache: stored " << response.stored() << ", refused " << response.rejected();
+  }
+}
+
+}  // namespace dbt::translator

@@ -1,0 +1,78 @@
+// The translator's link to the cache service (proto/cache.proto): bulk
+// loads of a program's entries, and stores sent in batches by a background
+// thread so that translation never waits for the store. One per translator,
+// shared by its sessions. The translator is the only writer of entries
+// (it never runs guest code); executors get no handle on the cache.
+//
+// A service that is down or refuses (its store could not be opened) costs
+// a failed load and dropped stores, never a failed translation: failure()
+// says why, once, for the session to pass on to the user.
+#ifndef DBT_SERVICES_TRANSLATOR_CACHE_CACHE_CLIENT_H_
+#define DBT_SERVICES_TRANSLATOR_CACHE_CACHE_CLIENT_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/cache/tb_entry.h"
+#include "proto/cache.grpc.pb.h"
+
+namespace dbt::translator {
+
+struct LoadedEntries {
+  std::vector<cache::TbEntry> entries;  // each checked (DecodeTbEntry)
+  uint64_t version = 0;                 // the index version loaded
+  uint64_t rejected = 0;                // by the service or here
+};
+
+class CacheClient {
+ public:
+  // address: a gRPC target, e.g. unix:/run/dbt/cache.sock.
+  explicit CacheClient(const std::string& address);
+  ~CacheClient();  // sends what is queued (bounded wait), then stops
+  CacheClient(const CacheClient&) = delete;
+  CacheClient& operator=(const CacheClient&) = delete;
+
+  // The program's entries from index position `since` on.
+  absl::StatusOr<LoadedEntries> LoadProgram(const std::string& program, uint64_t since,
+                                            absl::Duration timeout);
+  // Queues an encoded entry for `program`'s index; sent within ~20 ms.
+  void Store(const std::string& program, std::string entry);
+  // Waits until everything queued before the call was sent (or dropped).
+  void Drain();
+  // Why the last call to the service failed ("" if it did not).
+  std::string failure() const;
+  const std::string& address() const { return address_; }
+
+ private:
+  void SenderLoop();
+  void SendBatch(std::vector<std::pair<std::string, std::string>> batch);
+  void SetFailure(const grpc::Status& s, const char* what);
+
+  const std::string address_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Cache::Stub> stub_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::pair<std::string, std::string>> queue_;  // (program, entry)
+  uint64_t queued_ = 0;  // entries ever queued
+  uint64_t sent_ = 0;    // entries ever sent or dropped
+  bool stopping_ = false;
+  std::string failure_;
+  absl::Time quiet_until_ = absl::InfinitePast();  // after a failure: drop, do not retry at once
+  std::thread sender_;
+};
+
+}  // namespace dbt::translator
+
+#endif  // DBT_SERVICES_TRANSLATOR_CACHE_CACHE_CLIENT_H_

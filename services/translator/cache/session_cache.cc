@@ -1,0 +1,169 @@
+#include "services/translator/cache/session_cache.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "services/translator/cache/build_id.h"
+#include "services/translator/cache/entry_convert.h"
+
+namespace dbt::translator {
+namespace {
+
+// How long a preload waits for the cache service (it only delays the
+// start: a slow or dead service means a cold run, not a failed one).
+constexpr absl::Duration kLoadTimeout = absl::Seconds(5);
+
+}  // namespace
+
+ProgramEntries::ProgramEntries(CacheClient* client, std::string program)
+    : program_(std::move(program)) {
+  loader_ = std::thread([this, client] { Load(client); });
+}
+
+ProgramEntries::~ProgramEntries() { loader_.join(); }
+
+void ProgramEntries::Load(CacheClient* client) {
+  absl::StatusOr<LoadedEntries> loaded = client->LoadProgram(program_, 0, kLoadTimeout);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (loaded.ok()) {
+    for (cache::TbEntry& e : loaded->entries) {
+      auto entry = std::make_shared<const cache::TbEntry>(std::move(e));
+      by_pc_[{entry->key.pc, entry->key.flags}].push_back(entry);
+      order_.push_back(std::move(entry));
+    }
+    DBT_LOG(1) << "cache: loaded " << order_.size() << " entries of a program ("
+               << loaded->rejected << " rejected)";
+  } else {
+    load_status_ = loaded.status();
+  }
+  loaded_ = true;
+  cv_.notify_all();
+}
+
+absl::Status ProgramEntries::WaitLoaded(absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] { return loaded_; })) {
+    return absl::DeadlineExceededError("the cache service did not answer in time");
+  }
+  return load_status_;
+}
+
+std::vector<std::shared_ptr<const cache::TbEntry>> ProgramEntries::All() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return order_;
+}
+
+std::shared_ptr<const cache::TbEntry> ProgramEntries::Match(uint64_t pc, uint32_t flags,
+                                                            absl::Span<const uint8_t> bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = by_pc_.find({pc, flags});
+  if (it == by_pc_.end()) return nullptr;
+  for (const auto& e : it->second) {
+    if (e->key.guest_size > bytes.size()) continue;
+    if (HashBytes(bytes.data(), e->key.guest_size) == e->key.hash) return e;
+  }
+  return nullptr;
+}
+
+void ProgramEntries::Add(std::shared_ptr<const cache::TbEntry> entry) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& at = by_pc_[{entry->key.pc, entry->key.flags}];
+  for (const auto& e : at) {
+    if (e->key == entry->key) return;
+  }
+  at.push_back(entry);
+  order_.push_back(std::move(entry));
+}
+
+std::shared_ptr<ProgramEntries> ProgramRegistry::Get(const std::string& program) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::weak_ptr<ProgramEntries>& slot = programs_[program];
+  std::shared_ptr<ProgramEntries> entries = slot.lock();
+  if (entries == nullptr) {
+    entries = std::make_shared<ProgramEntries>(client_, program);
+    slot = entries;
+  }
+  // Forget programs no session uses any more.
+  for (auto it = programs_.begin(); it != programs_.end();) {
+    auto next = std::next(it);
+    if (it->second.expired()) programs_.erase(it);
+    it = next;
+  }
+  return entries;
+}
+
+std::unique_ptr<SessionCache> SessionCache::Create(ProgramRegistry* registry,
+                                                   const wire::Hello& hello) {
+  if (hello.cache_file_hash.empty()) return nullptr;
+  std::unique_ptr<SessionCache> c(new SessionCache());
+  c->build_ = TranslatorBuildId();
+  if (registry == nullptr) {
+    c->notice_ = "this translator runs without a cache service: nothing is cached";
+    return c;
+  }
+  if (c->build_ == 0) {
+    c->notice_ = "the translator cannot identify its own binary: nothing is cached";
+    return c;
+  }
+  ContentHash file_hash;
+  std::memcpy(&file_hash.lo, hello.cache_file_hash.data(), 8);
+  std::memcpy(&file_hash.hi, hello.cache_file_hash.data() + 8, 8);
+  c->program_ = cache::EncodeProgramKey(ProgramKeyOf(file_hash, hello.tb_flags, c->build_));
+  c->client_ = registry->client();
+  c->entries_ = registry->Get(c->program_);
+  c->image_start_ = hello.image_start;
+  c->image_end_ = hello.image_end;
+  return c;
+}
+
+std::vector<uint8_t> SessionCache::AnswerPreload(uint32_t cursor, codegen::CodeGenBuffer& buffer) {
+  if (cursor == 0 && entries_ != nullptr) {
+    preloaded_.clear();
+    if (absl::Status s = entries_->WaitLoaded(kLoadTimeout); !s.ok()) {
+      if (notice_.empty()) notice_ = absl::StrCat("the cache is off: ", s.message());
+    } else {
+      for (const auto& e : entries_->All()) {
+        absl::StatusOr<TbTranslation> t = InstallEntry(*e, buffer);
+        if (!t.ok()) break;  // the buffer is full: the rest on demand
+        preloaded_.push_back(*std::move(t));
+      }
+    }
+  }
+  uint32_t next = 0;
+  return wire::EncodePreload(preloaded_, cursor, TakeNotice(), &next);
+}
+
+std::optional<absl::StatusOr<TbTranslation>> SessionCache::Find(
+    const wire::TranslateRequest& request, codegen::CodeGenBuffer& buffer) {
+  if (entries_ == nullptr) return std::nullopt;
+  std::shared_ptr<const cache::TbEntry> e =
+      entries_->Match(request.pc, request.flags, request.bytes);
+  if (e == nullptr) return std::nullopt;
+  return InstallEntry(*e, buffer);
+}
+
+bool SessionCache::Keep(const TbTranslation& t, std::vector<uint8_t> code) {
+  if (entries_ == nullptr || client_ == nullptr) return false;
+  // Only the program's own code is indexed under it: code the guest made
+  // at run time (a JIT, a trampoline) is not there when the next run starts.
+  if (t.guest_pc < image_start_ || t.guest_pc + t.guest_size > image_end_) return false;
+  auto entry = std::make_shared<const cache::TbEntry>(ToEntry(t, std::move(code), build_));
+  client_->Store(program_, cache::EncodeTbEntry(*entry));
+  entries_->Add(std::move(entry));
+  return true;
+}
+
+std::string SessionCache::TakeNotice() {
+  if (!failure_noticed_ && client_ != nullptr) {
+    if (std::string f = client_->failure(); !f.empty()) {
+      failure_noticed_ = true;
+      if (notice_.empty() && !notice_given_) notice_ = absl::StrCat("the cache is off: ", f);
+    }
+  }
+  if (notice_given_ || notice_.empty()) return "";
+  notice_given_ = true;
+  return notice_;
+}
+
+}  // namespace dbt::translator

@@ -1,0 +1,117 @@
+// A translator session's use of the cache: the entries of its program
+// (loaded once per program and shared by every session of it in this
+// translator: a forked guest's new session finds them at once), the
+// preload answer, hits on a miss, and the entries it makes.
+//
+//   attach:     SessionCache::Create (starts loading the program's entries)
+//   kPreload:   AnswerPreload: every entry placed in the buffer, answered
+//               in pieces; the executor checks each against its memory
+//   kTranslate: Find (an entry for exactly these guest bytes: placed and
+//               answered from_cache) else translate, then Keep
+//   kFlush:     nothing to do: entries stay in memory and are placed again
+//               on demand
+#ifndef DBT_SERVICES_TRANSLATOR_CACHE_SESSION_CACHE_H_
+#define DBT_SERVICES_TRANSLATOR_CACHE_SESSION_CACHE_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "common/cache/tb_entry.h"
+#include "common/codegen/code_gen_buffer.h"
+#include "services/translator/cache/cache_client.h"
+#include "services/translator/translate_tb.h"
+#include "services/translator/wire/tb_wire.h"
+
+namespace dbt::translator {
+
+// One program's entries in this translator.
+class ProgramEntries {
+ public:
+  ProgramEntries(CacheClient* client, std::string program);
+  ~ProgramEntries();  // waits for the load
+  // Waits (at most `timeout`) for the load; its failure, if any.
+  absl::Status WaitLoaded(absl::Duration timeout);
+  // Entries in index order (for the preload).
+  std::vector<std::shared_ptr<const cache::TbEntry>> All();
+  // An entry at pc with these flags whose guest bytes are a prefix of
+  // `bytes` (hash equal).
+  std::shared_ptr<const cache::TbEntry> Match(uint64_t pc, uint32_t flags,
+                                              absl::Span<const uint8_t> bytes);
+  void Add(std::shared_ptr<const cache::TbEntry> entry);
+  const std::string& program() const { return program_; }
+
+ private:
+  void Load(CacheClient* client);
+
+  const std::string program_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool loaded_ = false;
+  absl::Status load_status_;
+  std::vector<std::shared_ptr<const cache::TbEntry>> order_;
+  absl::flat_hash_map<std::pair<uint64_t, uint32_t>,
+                      std::vector<std::shared_ptr<const cache::TbEntry>>>
+      by_pc_;
+  std::thread loader_;
+};
+
+// The ProgramEntries of each program some session uses.
+class ProgramRegistry {
+ public:
+  explicit ProgramRegistry(CacheClient* client) : client_(client) {}
+  std::shared_ptr<ProgramEntries> Get(const std::string& program);
+  CacheClient* client() const { return client_; }
+
+ private:
+  CacheClient* const client_;
+  std::mutex mutex_;
+  absl::flat_hash_map<std::string, std::weak_ptr<ProgramEntries>> programs_;
+};
+
+class SessionCache {
+ public:
+  // Null when the session asked for no cache. `registry` null (the
+  // translator has no cache service): the session is told so in a notice.
+  static std::unique_ptr<SessionCache> Create(ProgramRegistry* registry,
+                                              const wire::Hello& hello);
+
+  // The answer to kPreload(cursor).
+  std::vector<uint8_t> AnswerPreload(uint32_t cursor, codegen::CodeGenBuffer& buffer);
+  // An entry for exactly these guest bytes, placed in the buffer.
+  // ResourceExhausted when the buffer is full.
+  std::optional<absl::StatusOr<TbTranslation>> Find(const wire::TranslateRequest& request,
+                                                    codegen::CodeGenBuffer& buffer);
+  // A TB just translated, with the translator's own copy of its code:
+  // stored (true) unless it lies outside the program image or the cache is
+  // off.
+  bool Keep(const TbTranslation& t, std::vector<uint8_t> code);
+  // What the user should hear about the cache, once.
+  std::string TakeNotice();
+
+ private:
+  SessionCache() = default;
+
+  std::shared_ptr<ProgramEntries> entries_;  // null: cache off
+  CacheClient* client_ = nullptr;
+  std::string program_;
+  uint64_t build_ = 0;
+  uint64_t image_start_ = 0;
+  uint64_t image_end_ = 0;
+  std::vector<TbTranslation> preloaded_;  // placed by the first kPreload
+  std::string notice_;
+  bool notice_given_ = false;
+  bool failure_noticed_ = false;
+};
+
+}  // namespace dbt::translator
+
+#endif  // DBT_SERVICES_TRANSLATOR_CACHE_SESSION_CACHE_H_
