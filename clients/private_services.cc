@@ -80,8 +80,10 @@ void StopChild(pid_t pid) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start() {
+absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start(
+    const PrivateCache& cache) {
   std::unique_ptr<PrivateServices> s(new PrivateServices());
+  s->cache_ = cache;
   const char* tmp = getenv("TMPDIR");
   std::string pattern =
       absl::StrCat(tmp && *tmp && strlen(tmp) < 60 ? tmp : "/tmp", "/dbt-run-XXXXXX");
@@ -89,6 +91,13 @@ absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start() {
     return absl::InternalError(absl::StrCat("mkdtemp ", pattern, ": ", strerror(errno)));
   }
   s->dir_ = pattern;
+  if (cache.enabled) {
+    // First: the translator loads the first program's entries from it at
+    // once (and waits for its socket if it is not up yet).
+    absl::StatusOr<pid_t> c = s->StartCache();
+    if (!c.ok()) return c.status();
+    s->cache_pid_ = *c;
+  }
   absl::StatusOr<pid_t> translator = s->StartTranslator();
   if (!translator.ok()) return translator.status();
   s->translator_pid_ = *translator;
@@ -129,8 +138,12 @@ PrivateServices::~PrivateServices() {
   if (translator > 0) kill(translator, SIGTERM);
   StopChild(executor);
   StopChild(translator);
-  for (const char* name :
-       {"translator.sock", "translator.data", "translator.log", "executor.sock"}) {
+  if (cache_pid_ > 0) {
+    kill(cache_pid_, SIGTERM);
+    StopChild(cache_pid_);
+  }
+  for (const char* name : {"translator.sock", "translator.data", "translator.log",
+                           "executor.sock", "cache.sock", "cache.log"}) {
     unlink(absl::StrCat(dir_, "/", name).c_str());
   }
   if (!dir_.empty()) rmdir(dir_.c_str());
@@ -148,9 +161,22 @@ pid_t PrivateServices::translator_pid() const {
 absl::StatusOr<pid_t> PrivateServices::StartTranslator() {
   absl::StatusOr<std::string> binary = FindServiceBinary("translator");
   if (!binary.ok()) return binary.status();
-  return Spawn({*binary, "--socket=" + PathsFor(dir_, "translator").socket,
-                "--data_socket=" + translator_data_socket(), "--v=-1"},
-               absl::StrCat(dir_, "/translator.log"), /*keep_inherited_fds=*/false);
+  std::vector<std::string> argv = {*binary, "--socket=" + PathsFor(dir_, "translator").socket,
+                                   "--data_socket=" + translator_data_socket(), "--v=-1"};
+  if (cache_.enabled) argv.push_back("--cache_service=unix:" + PathsFor(dir_, "cache").socket);
+  return Spawn(argv, absl::StrCat(dir_, "/translator.log"), /*keep_inherited_fds=*/false);
+}
+
+absl::StatusOr<pid_t> PrivateServices::StartCache() {
+  absl::StatusOr<std::string> binary = FindServiceBinary("cache");
+  if (!binary.ok()) return binary.status();
+  std::vector<std::string> argv = {*binary, "--socket=" + PathsFor(dir_, "cache").socket,
+                                   "--v=-1"};
+  if (!cache_.url.empty()) argv.push_back("--cache=" + cache_.url);
+  if (!cache_.max_size.empty()) argv.push_back("--cache_max_size=" + cache_.max_size);
+  if (!cache_.key_file.empty()) argv.push_back("--cache_key_file=" + cache_.key_file);
+  if (cache_.unauthenticated) argv.push_back("--cache_unauthenticated");
+  return Spawn(argv, absl::StrCat(dir_, "/cache.log"), /*keep_inherited_fds=*/false);
 }
 
 absl::StatusOr<pid_t> PrivateServices::StartExecutor() {

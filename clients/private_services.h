@@ -26,10 +26,22 @@
 
 namespace dbt {
 
+// The private cache service's store (dbt run's --cache* options).
+struct PrivateCache {
+  bool enabled = false;
+  std::string url;  // empty: the default directory
+  std::string max_size;
+  std::string key_file;
+  bool unauthenticated = false;
+};
+
 class PrivateServices {
  public:
-  static absl::StatusOr<std::unique_ptr<PrivateServices>> Start();
-  // Stops both services and removes the directory.
+  // With cache.enabled, a private cache service too (on the user's store,
+  // which it shares with every other run); the translator stores to it.
+  static absl::StatusOr<std::unique_ptr<PrivateServices>> Start(const PrivateCache& cache = {});
+  // Stops the services (the cache service last: the translator sends it
+  // what it still holds) and removes the directory.
   ~PrivateServices();
 
   std::string executor_socket() const;
@@ -42,6 +54,7 @@ class PrivateServices {
   void BeginShutdown();
   absl::StatusOr<pid_t> StartTranslator();
   absl::StatusOr<pid_t> StartExecutor();
+  absl::StatusOr<pid_t> StartCache();
   void Supervise();
 
   std::string dir_;
@@ -50,6 +63,8 @@ class PrivateServices {
   mutable std::mutex mutex_;
   pid_t translator_pid_ = 0;  // guarded by mutex_
   pid_t executor_pid_ = 0;
+  pid_t cache_pid_ = 0;
+  PrivateCache cache_;
   std::thread supervisor_;
 };
 

@@ -82,21 +82,16 @@ v1::StartGuestRequest MakeRequest(const RunFlags& flags) {
   o->set_tb_size_mib(flags.tb_size_mib);
   o->set_one_insn_per_tb(flags.one_insn_per_tb);
   o->set_interpret(flags.interpret);
+  o->set_no_cache(flags.no_cache);
   CaptureSignalState(&request);
   return request;
 }
 
 executor::JitStats FromProto(const v1::GuestStats& s) {
   executor::JitStats out;
-  out.tbs_translated = s.tbs_translated();
-  out.guest_insns_translated = s.guest_insns_translated();
-  out.host_bytes_emitted = s.host_bytes_emitted();
-  out.chain_links = s.chain_links();
-  out.tb_lookups = s.tb_lookups();
-  out.tb_flushes = s.tb_flushes();
-  out.tb_invalidations = s.tb_invalidations();
-  out.translate_ns = s.translate_ns();
-  out.wall_ns = s.wall_ns();
+#define DBT_JIT_STATS_GET(name) out.name = s.name();
+  DBT_JIT_STATS_FIELDS(DBT_JIT_STATS_GET)
+#undef DBT_JIT_STATS_GET
   return out;
 }
 
@@ -142,7 +137,13 @@ std::vector<int> FdsForTheGuest() {
 int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request) {
   // The private executor inherits them; it passes them on.
   for (int fd : FdsForTheGuest()) request.add_inherit_fds(fd);
-  absl::StatusOr<std::unique_ptr<PrivateServices>> services = PrivateServices::Start();
+  PrivateCache cache;
+  cache.enabled = !flags.no_cache && !flags.interpret;
+  cache.url = flags.cache_url;
+  cache.max_size = flags.cache_max_size;
+  cache.key_file = flags.cache_key_file;
+  cache.unauthenticated = flags.cache_unauthenticated;
+  absl::StatusOr<std::unique_ptr<PrivateServices>> services = PrivateServices::Start(cache);
   if (!services.ok()) {
     fprintf(stderr, "dbt: cannot start the services: %s\n",
             std::string(services.status().message()).c_str());
@@ -199,6 +200,22 @@ int RunConnected(const RunFlags& flags, v1::StartGuestRequest request) {
 
 }  // namespace
 
+// The store is chosen where the cache service starts: with private
+// services. Say so when it is asked for elsewhere.
+void WarnIgnoredCacheFlags(const RunFlags& flags) {
+  const bool chosen = !flags.cache_url.empty() || !flags.cache_max_size.empty() ||
+                      !flags.cache_key_file.empty() || flags.cache_unauthenticated;
+  if (flags.one_process && chosen) {
+    fprintf(stderr,
+            "dbt: warning: --one-process runs without the cache (a process that runs guest "
+            "code never writes it)\n");
+  } else if (!flags.connect.empty() && chosen) {
+    fprintf(stderr,
+            "dbt: warning: --cache options have no effect with --connect: the running "
+            "services' cache is used (--no-cache still applies)\n");
+  }
+}
+
 int RunCommand(const std::vector<std::string>& args) {
   absl::StatusOr<RunFlags> parsed = ParseRunFlags(args);
   if (!parsed.ok()) {
@@ -211,6 +228,7 @@ int RunCommand(const std::vector<std::string>& args) {
     return 0;
   }
   v1::StartGuestRequest request = MakeRequest(flags);
+  WarnIgnoredCacheFlags(flags);
   if (flags.one_process) return RunInProcess(flags, std::move(request));
   if (!flags.connect.empty()) return RunConnected(flags, std::move(request));
   return RunWithPrivateServices(flags, std::move(request));

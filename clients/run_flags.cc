@@ -38,7 +38,15 @@ const char* RunUsage() {
          "  --one-process      run everything inside this process instead\n"
          "  --connect ADDR     use the executor service at ADDR (dbt services up); on this host\n"
          "                     the guest gets dbt's stdin/stdout/stderr, over TCP they are\n"
-         "                     relayed (dbt reads its stdin ahead of the guest)\n";
+         "                     relayed (dbt reads its stdin ahead of the guest)\n"
+         "Cache (translated blocks kept across runs; on by default with private services):\n"
+         "  --no-cache         neither load nor store translated blocks\n"
+         "  --cache-dir DIR    the store's directory (default $XDG_CACHE_HOME/dbt or\n"
+         "                     ~/.cache/dbt; it must be writable by this user only)\n"
+         "  --cache URL        DIR, lmdb:DIR or redis://HOST:PORT[/DB]\n"
+         "  --cache-max-size S largest total size (e.g. 512M, 2G; default 1G), LRU eviction\n"
+         "  --cache-key-file F HMAC-SHA256 key authenticating Redis entries (mode 0600)\n"
+         "  --cache-unauthenticated  use a Redis store without a key\n";
 }
 
 absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
@@ -98,6 +106,23 @@ absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
       flags.one_process = true;
     } else if (is(arg, "--connect")) {
       if (absl::Status st = value(arg, "--connect", &flags.connect); !st.ok()) return st;
+    } else if (arg == "--no-cache") {
+      flags.no_cache = true;
+    } else if (is(arg, "--cache-dir")) {
+      if (absl::Status st = value(arg, "--cache-dir", &flags.cache_url); !st.ok()) return st;
+      if (flags.cache_url.empty()) return absl::InvalidArgumentError("--cache-dir needs a directory");
+    } else if (is(arg, "--cache-max-size")) {
+      if (absl::Status st = value(arg, "--cache-max-size", &flags.cache_max_size); !st.ok()) {
+        return st;
+      }
+    } else if (is(arg, "--cache-key-file")) {
+      if (absl::Status st = value(arg, "--cache-key-file", &flags.cache_key_file); !st.ok()) {
+        return st;
+      }
+    } else if (arg == "--cache-unauthenticated") {
+      flags.cache_unauthenticated = true;
+    } else if (is(arg, "--cache")) {
+      if (absl::Status st = value(arg, "--cache", &flags.cache_url); !st.ok()) return st;
     } else if (is(arg, "--stats-json")) {
       if (absl::Status st = value(arg, "--stats-json", &flags.stats_json); !st.ok()) return st;
     } else if (is(arg, "-E")) {

@@ -46,6 +46,10 @@ struct TbTranslation {
   ContentHash hash;         // of the guest bytes, in address order
   std::vector<frontend::riscv::GuestRange> ranges;  // at most two pages
   tb::TranslatedTb code;    // where the host code is in the buffer
+  // How the executor got it (wire::TranslationNote): placed from the cache
+  // rather than translated, and whether it was handed to the cache.
+  bool from_cache = false;
+  bool stored = false;
 };
 
 // Errors:

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "common/clock.h"
 #include "common/codegen/jump_cache.h"
+#include "common/hash/content_hash.h"
 #include "common/riscv/helpers.h"
 #include "common/riscv/interpreter.h"
 #include "services/executor/jit/local_tb_producer.h"
@@ -272,6 +273,7 @@ JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, in
     const uint64_t start = dbt::MonotonicNs();
     absl::StatusOr<translator::TbTranslation> t = producer_->Translate(request, &debug_text);
     const uint64_t elapsed = dbt::MonotonicNs() - start;
+    if (options_.cache) PrintNotice();
 
     // 3. Insert, unless the code changed meanwhile.
     GuestMemory::MappingLock mapping(proc_.memory);
@@ -304,20 +306,71 @@ JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, in
       if (!debug_text.empty() && options_.log != nullptr) {
         fwrite(debug_text.data(), 1, debug_text.size(), options_.log);
       }
-      ++stats_->tbs_translated;
-      stats_->guest_insns_translated += t->guest_insns;
-      stats_->host_bytes_emitted += t->code.code_size;
-      tb = registry_->Insert(*std::move(t));
-      if (options_.jitdump) options_.jitdump->CodeLoad(tb->pc(), tb->rx, tb->t.code.code_size);
-      // Stores to these pages must now fault first, so the TB is dropped
-      // before its code changes (GuestMemory write-protects them).
-      for (uint64_t page = tb->first_page; page <= tb->last_page; page += kGuestPageSize) {
-        proc_.memory.MarkCodePage(page);
+      if (t->from_cache) {
+        ++stats_->cache_hits;
+      } else {
+        ++stats_->tbs_translated;
+        stats_->guest_insns_translated += t->guest_insns;
+        if (options_.cache) ++stats_->cache_misses;
       }
+      if (t->stored) ++stats_->cache_stored;
+      stats_->host_bytes_emitted += t->code.code_size;
+      tb = InsertLocked(*std::move(t));
     }
     LinkLocked(prev_code, prev_slot, tb);
     return Lookup{tb};
   }
+}
+
+TranslationBlock* JitEngine::InsertLocked(translator::TbTranslation t) {
+  TranslationBlock* tb = registry_->Insert(std::move(t));
+  if (options_.jitdump) options_.jitdump->CodeLoad(tb->pc(), tb->rx, tb->t.code.code_size);
+  // Stores to these pages must now fault first, so the TB is dropped
+  // before its code changes (GuestMemory write-protects them).
+  for (uint64_t page = tb->first_page; page <= tb->last_page; page += kGuestPageSize) {
+    proc_.memory.MarkCodePage(page);
+  }
+  return tb;
+}
+
+void JitEngine::PrintNotice() const {
+  const std::string notice = producer_->TakeNotice();
+  if (!notice.empty()) fprintf(stderr, "dbt: warning: %s\n", notice.c_str());
+}
+
+void JitEngine::Preload() {
+  const uint64_t start = dbt::MonotonicNs();
+  absl::StatusOr<translator::wire::Preload> preload = producer_->Preload();
+  if (!preload.ok()) {
+    if (absl::IsUnavailable(preload.status())) TranslatorLost(preload.status());
+    fprintf(stderr, "dbt: warning: the cache is off: %s\n",
+            std::string(preload.status().message()).c_str());
+    return;
+  }
+  if (!preload->notice.empty()) fprintf(stderr, "dbt: warning: %s\n", preload->notice.c_str());
+  GuestMemory::MappingLock mapping(proc_.memory);
+  TbLock lock(*this);
+  std::vector<uint8_t> bytes;
+  for (translator::TbTranslation& t : preload->tbs) {
+    // The key says which bytes the code was made from; only those may run
+    // it. Fetch checks that every byte is mapped executable.
+    bool same = t.flags == tb_flags_ && registry_->Find(t.guest_pc, t.flags) == nullptr;
+    ContentHasher hasher;
+    for (const frontend::riscv::GuestRange& range : t.ranges) {
+      if (!same) break;
+      bytes.resize(range.size);
+      same = code_source_.Fetch(range.start, bytes.data(), range.size);
+      hasher.Update(bytes.data(), bytes.size());
+    }
+    if (!same || hasher.Finish() != t.hash) {
+      ++stats_->cache_rejected;
+      continue;
+    }
+    ++stats_->tbs_loaded_from_cache;
+    stats_->host_bytes_emitted += t.code.code_size;
+    InsertLocked(std::move(t));
+  }
+  stats_->translate_ns += dbt::MonotonicNs() - start;
 }
 
 EngineExit JitEngine::Run(GuestEnv& env) {

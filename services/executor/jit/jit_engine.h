@@ -72,6 +72,8 @@ struct JitOptions {
   FILE* log = stderr;
   // -jitdump: every TB put in the registry is recorded here (jitdump.h).
   std::shared_ptr<JitDump> jitdump;
+  // The producer serves the cache (counts cache_misses when it does).
+  bool cache = false;
 };
 
 class JitEngine final : public ExecutionEngine {
@@ -92,6 +94,11 @@ class JitEngine final : public ExecutionEngine {
   void AttachThread(GuestEnv& env) override;
   void DetachThread(GuestEnv& env) override;
   void InvalidateGuestRange(uint64_t addr, uint64_t len) override;
+  // Before the guest starts: puts the producer's cached TBs in the registry,
+  // each only if the guest bytes it was made from are the ones in guest
+  // memory now (same hash) and executable; the others are counted in
+  // cache_rejected and never run.
+  void Preload();
   const char* name() const override { return "jit"; }
   // A fault inside generated code: cpu.pc := the guest instruction whose
   // host code faulted (globals were written back before its access). A
@@ -125,6 +132,11 @@ class JitEngine final : public ExecutionEngine {
   std::vector<uint8_t> FetchTbBytes(uint64_t pc) const;
   // Reports a translator that is gone for good and ends the process.
   [[noreturn]] void TranslatorLost(const absl::Status& status) const;
+  // Prints what the producer wants the user to know (once each).
+  void PrintNotice() const;
+  // Puts a TB in the registry and write-protects its pages. Under the
+  // mapping lock and the TB lock.
+  TranslationBlock* InsertLocked(translator::TbTranslation t);
   // The TB lock, as a scope that must not fault.
   class TbLock {
    public:

@@ -10,16 +10,28 @@
 
 namespace dbt::executor {
 
+// Every counter, once: the struct, the JSON, the stats page snapshot and
+// the GuestStats proto (same field names) all come from this list.
+#define DBT_JIT_STATS_FIELDS(X)                                                        \
+  X(tbs_translated)                                                                    \
+  X(guest_insns_translated)                                                            \
+  X(host_bytes_emitted)                                                                \
+  X(chain_links)                                                                       \
+  X(tb_lookups)       /* dispatcher lookups (jump cache misses in code) */            \
+  X(tb_flushes)       /* code buffer flushes */                                       \
+  X(tb_invalidations) /* TBs dropped because their code changed */                    \
+  X(translate_ns)                                                                      \
+  X(wall_ns)                                                                           \
+  X(tbs_loaded_from_cache) /* preloaded from the cache and checked before the start */ \
+  X(cache_hits)            /* misses answered with an entry of the cache */           \
+  X(cache_misses)          /* translated while the cache was on */                    \
+  X(cache_rejected)        /* entries refused: guest bytes differ, not executable */  \
+  X(cache_stored)          /* translations handed to the cache service */
+
 struct JitStats {
-  uint64_t tbs_translated = 0;
-  uint64_t guest_insns_translated = 0;
-  uint64_t host_bytes_emitted = 0;
-  uint64_t chain_links = 0;
-  uint64_t tb_lookups = 0;        // dispatcher lookups (jump cache misses in code)
-  uint64_t tb_flushes = 0;        // code buffer flushes
-  uint64_t tb_invalidations = 0;  // TBs dropped because their code changed
-  uint64_t translate_ns = 0;
-  uint64_t wall_ns = 0;
+#define DBT_JIT_STATS_MEMBER(name) uint64_t name = 0;
+  DBT_JIT_STATS_FIELDS(DBT_JIT_STATS_MEMBER)
+#undef DBT_JIT_STATS_MEMBER
 };
 
 // One JSON object, keys as the field names.

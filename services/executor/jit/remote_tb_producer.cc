@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -82,6 +83,10 @@ absl::StatusOr<std::shared_ptr<RemoteTbProducer::Connection>> RemoteTbProducer::
   hello.buffer_size = buffer_->size();
   hello.region_size = buffer_->region_size();
   hello.session_id = options_.session_id;
+  hello.cache_file_hash = options_.cache_file_hash;
+  hello.tb_flags = options_.tb_flags;
+  hello.image_start = options_.image_start;
+  hello.image_end = options_.image_end;
   const std::vector<uint8_t> hello_bytes = wire::EncodeHello(hello);
   const int fds[2] = {c->client->region().fd(), buffer_->fd()};
   if (absl::Status s = shm::SendFds(
@@ -203,7 +208,43 @@ absl::StatusOr<translator::TbTranslation> RemoteTbProducer::Translate(
   }
   absl::StatusOr<std::vector<uint8_t>> answer = Call(wire::EncodeTranslateRequest(request));
   if (!answer.ok()) return answer.status();
-  return wire::DecodeTranslation(*answer, request, buffer_->size(), debug_text);
+  wire::TranslationNote note;
+  absl::StatusOr<translator::TbTranslation> t =
+      wire::DecodeTranslation(*answer, request, buffer_->size(), debug_text, &note);
+  if (t.ok() && !note.notice.empty()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    notice_ = std::move(note.notice);
+  }
+  return t;
+}
+
+absl::StatusOr<wire::Preload> RemoteTbProducer::Preload() {
+  wire::Preload all;
+  if (options_.cache_file_hash.empty()) return all;
+  uint32_t cursor = 0;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!connection_) return lost_;
+      if (needs_flush_) return all;  // a new translator: nothing was placed for us
+    }
+    absl::StatusOr<std::vector<uint8_t>> answer = Call(wire::EncodePreloadRequest(cursor));
+    if (!answer.ok()) return answer.status();
+    absl::StatusOr<wire::Preload> piece =
+        wire::DecodePreload(*answer, options_.tb_flags, buffer_->size());
+    if (!piece.ok()) return piece.status();
+    if (!piece->notice.empty()) all.notice = piece->notice;
+    for (translator::TbTranslation& t : piece->tbs) all.tbs.push_back(std::move(t));
+    // A cursor that does not move on is a translator bug: stop, not spin.
+    if (piece->done || piece->next_cursor <= cursor) break;
+    cursor = piece->next_cursor;
+  }
+  return all;
+}
+
+std::string RemoteTbProducer::TakeNotice() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(notice_, std::string());
 }
 
 absl::Status RemoteTbProducer::Flush() {

@@ -36,6 +36,13 @@ namespace dbt::executor {
 struct RemoteTbProducerOptions {
   std::string socket_path;  // the translator's data socket
   std::string session_id;   // for the translator's logs and Flush(session)
+  // The cache: the program file's content hash (16 bytes; empty: no cache),
+  // the flags of every request, and the program image (TBs inside it are
+  // indexed under the program).
+  std::string cache_file_hash;
+  uint32_t tb_flags = 0;
+  uint64_t image_start = 0;
+  uint64_t image_end = 0;
   size_t buffer_bytes = 0;  // 0: default
   absl::Duration reconnect_timeout = absl::Seconds(10);
   // Longest a single translation may take before the translator counts as
@@ -59,6 +66,8 @@ class RemoteTbProducer final : public TbProducer {
   absl::StatusOr<translator::TbTranslation> Translate(
       const translator::wire::TranslateRequest& request, std::string* debug_text) override;
   absl::Status Flush() override;
+  absl::StatusOr<translator::wire::Preload> Preload() override;
+  std::string TakeNotice() override;
   void BeforeFork() override { mutex_.lock(); }
   void AfterForkParent() override { mutex_.unlock(); }
   absl::Status ResetForChild() override;
@@ -87,6 +96,7 @@ class RemoteTbProducer final : public TbProducer {
   uint64_t generation_ = 0;                 // guarded by mutex_
   bool needs_flush_ = false;                // guarded by mutex_
   absl::Status lost_;                       // guarded by mutex_: why there is no translator
+  std::string notice_;                      // guarded by mutex_: not yet taken
 };
 
 }  // namespace dbt::executor

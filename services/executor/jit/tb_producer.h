@@ -36,6 +36,16 @@ class TbProducer {
   virtual absl::StatusOr<translator::TbTranslation> Translate(
       const translator::wire::TranslateRequest& request, std::string* debug_text) = 0;
 
+  // The cached TBs of the session's program, already placed in the buffer
+  // (RemoteTbProducerOptions::cache_file_hash); none when there is no
+  // cache. The caller checks each against guest memory before using it.
+  virtual absl::StatusOr<translator::wire::Preload> Preload() {
+    return translator::wire::Preload{};
+  }
+  // What the translator said the user should know (e.g. the cache is off,
+  // and why), once; "" if nothing new.
+  virtual std::string TakeNotice() { return ""; }
+
   // Every TB was dropped and no thread runs generated code or translates:
   // allocation starts again at the buffer's beginning.
   virtual absl::Status Flush() = 0;

@@ -101,6 +101,8 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   proc.exe_path = real != nullptr ? real : options.program;
   free(real);
   proc.auxv = stack->auxv_entries;
+  proc.image_start = image->start;
+  proc.image_end = image->end;
   proc.sigreturn_trampoline = *trampoline;
   proc.strace = options.strace ? options.log : nullptr;
 

@@ -1,14 +1,18 @@
 #include "services/executor/session/session_runner.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/hash/content_hash.h"
 #include "common/shm/deadline.h"
 #include "services/executor/jit/jit_engine.h"
 #include "services/executor/jit/local_tb_producer.h"
@@ -18,6 +22,25 @@
 
 namespace dbt::executor {
 namespace {
+
+absl::StatusOr<ContentHash> HashFile(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", strerror(errno)));
+  ContentHasher hasher;
+  std::vector<uint8_t> chunk(1 << 20);
+  for (;;) {
+    const ssize_t n = read(fd, chunk.data(), chunk.size());
+    if (n == 0) break;
+    if (n < 0) {
+      const int err = errno;
+      close(fd);
+      return absl::InternalError(absl::StrCat("cannot read ", path, ": ", strerror(err)));
+    }
+    hasher.Update(chunk.data(), static_cast<size_t>(n));
+  }
+  close(fd);
+  return hasher.Finish();
+}
 
 bool HasItem(const v1::GuestRunOptions& options, const char* item) {
   for (const std::string& d : options.debug_items()) {
@@ -107,6 +130,9 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
       jit.jitdump = std::move(*dump);
     }
     const bool remote = !o.local_translator() && !config.translator_data_socket().empty();
+    // The cache is the translator's: a session that translates in-process
+    // runs guest code and may not write it.
+    jit.cache = remote && !o.no_cache();
     RemoteTbProducerOptions remote_options;
     remote_options.socket_path = config.translator_data_socket();
     remote_options.session_id = config.session_id();
@@ -114,12 +140,29 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
     if (config.translator_reconnect_ms() != 0) {
       remote_options.reconnect_timeout = absl::Milliseconds(config.translator_reconnect_ms());
     }
-    options.engine_factory = [jit, stats, log_page, log, remote, remote_options](
+    remote_options.tb_flags = jit.one_insn_per_tb ? translator::kTbFlagOneInsn : 0;
+    options.engine_factory = [jit, stats, log_page, log, remote, remote_options,
+                              program = request.program()](
                                  GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
       if (log_page) LogPages(proc, log);
       absl::StatusOr<std::unique_ptr<TbProducer>> producer;
       if (remote) {
-        producer = RemoteTbProducer::Create(remote_options);
+        RemoteTbProducerOptions with_cache = remote_options;
+        if (jit.cache) {
+          // The program's identity is its content, not its path: a rebuilt
+          // program is another program.
+          absl::StatusOr<ContentHash> file_hash = HashFile(proc.exe_path);
+          if (file_hash.ok()) {
+            with_cache.cache_file_hash.assign(reinterpret_cast<const char*>(&file_hash->lo), 8);
+            with_cache.cache_file_hash.append(reinterpret_cast<const char*>(&file_hash->hi), 8);
+            with_cache.image_start = proc.image_start;
+            with_cache.image_end = proc.image_end;
+          } else {
+            fprintf(stderr, "dbt: warning: the cache is off: %s\n",
+                    std::string(file_hash.status().message()).c_str());
+          }
+        }
+        producer = RemoteTbProducer::Create(with_cache);
       } else {
         producer = LocalTbProducer::Create(jit.code_buffer_bytes);
       }
@@ -128,7 +171,9 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
                 std::string(producer.status().message()).c_str());
         _exit(1);
       }
-      return JitEngine::Create(proc, jit, stats, *std::move(producer));
+      std::unique_ptr<JitEngine> engine = JitEngine::Create(proc, jit, stats, *std::move(producer));
+      if (jit.cache) engine->Preload();
+      return engine;
     };
   }
 

@@ -70,15 +70,9 @@ StatsPageMapping::~StatsPageMapping() {
 v1::GuestStats StatsPageMapping::Snapshot() const {
   const JitStats& s = page_->stats;
   v1::GuestStats out;
-  out.set_tbs_translated(Load(s.tbs_translated));
-  out.set_guest_insns_translated(Load(s.guest_insns_translated));
-  out.set_host_bytes_emitted(Load(s.host_bytes_emitted));
-  out.set_chain_links(Load(s.chain_links));
-  out.set_tb_lookups(Load(s.tb_lookups));
-  out.set_tb_flushes(Load(s.tb_flushes));
-  out.set_tb_invalidations(Load(s.tb_invalidations));
-  out.set_translate_ns(Load(s.translate_ns));
-  out.set_wall_ns(Load(s.wall_ns));
+#define DBT_JIT_STATS_SET(name) out.set_##name(Load(s.name));
+  DBT_JIT_STATS_FIELDS(DBT_JIT_STATS_SET)
+#undef DBT_JIT_STATS_SET
   return out;
 }
 

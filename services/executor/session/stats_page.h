@@ -19,7 +19,7 @@
 namespace dbt::executor {
 
 inline constexpr uint64_t kStatsPageMagic = 0x5354415453544244;  // "DBTSTATS"
-inline constexpr uint32_t kStatsPageVersion = 1;
+inline constexpr uint32_t kStatsPageVersion = 2;
 
 struct StatsPage {
   uint64_t magic;

@@ -26,6 +26,12 @@ CacheClient::CacheClient(const std::string& address) : address_(address) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
+  // A private cache service starts beside the translator: retry its socket
+  // every few milliseconds, not after gRPC's default 1 s (then 1.6 s, ...)
+  // backoff, which the first preload would wait out.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 5);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
   channel_ = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
   stub_ = v1::Cache::NewStub(channel_);
   sender_ = std::thread([this] { SenderLoop(); });
@@ -103,6 +109,7 @@ void CacheClient::Store(const std::string& program, std::string entry) {
 void CacheClient::Drain() {
   std::unique_lock<std::mutex> lock(mutex_);
   const uint64_t target = queued_;
+  drain_ = true;
   cv_.notify_all();
   cv_.wait_for(lock, std::chrono::seconds(10), [&] { return sent_ >= target || stopping_; });
 }
@@ -116,10 +123,11 @@ void CacheClient::SenderLoop() {
       continue;
     }
     // Wait a little for more, unless the batch is full or we are stopping.
-    if (queue_.size() < kBatchEntries && !stopping_) {
+    if (queue_.size() < kBatchEntries && !stopping_ && !drain_) {
       cv_.wait_for(lock, kBatchDelay,
-                   [&] { return queue_.size() >= kBatchEntries || stopping_; });
+                   [&] { return queue_.size() >= kBatchEntries || stopping_ || drain_; });
     }
+    drain_ = false;
     std::vector<std::pair<std::string, std::string>> batch;
     batch.swap(queue_);
     const bool quiet = absl::Now() < quiet_until_;

@@ -68,6 +68,7 @@ class CacheClient {
   uint64_t queued_ = 0;  // entries ever queued
   uint64_t sent_ = 0;    // entries ever sent or dropped
   bool stopping_ = false;
+  bool drain_ = false;  // Drain() waits: send without the batching delay
   std::string failure_;
   absl::Time quiet_until_ = absl::InfinitePast();  // after a failure: drop, do not retry at once
   std::thread sender_;

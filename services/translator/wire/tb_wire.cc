@@ -273,6 +273,8 @@ absl::StatusOr<TbTranslation> DecodeTranslation(absl::Span<const uint8_t> bytes,
   got.notice = AsString(r.Bytes(1024, "notice"));
   if (absl::Status s = r.Finish(absl::StatusCode::kDataLoss, "translation"); !s.ok()) return s;
   if (debug_text != nullptr) *debug_text = AsString(text);
+  t.from_cache = got.from_cache;
+  t.stored = got.stored;
   if (note != nullptr) *note = std::move(got);
   return t;
 }
