@@ -35,8 +35,12 @@ int Up(const std::string& dir, int verbosity) {
     }
     // The executor's sessions attach to the translator's data socket.
     std::vector<std::string> extra;
-    if (std::string(name) == "translator")
+    if (std::string(name) == "translator") {
       extra.push_back("--data_socket=" + TranslatorDataSocket(dir));
+      // The sessions' cache (started below, or already running: the
+      // translator's client waits for its socket).
+      extra.push_back("--cache_service=unix:" + PathsFor(dir, "cache").socket);
+    }
     if (std::string(name) == "executor") {
       extra.push_back("--translator_data=" + TranslatorDataSocket(dir));
     }

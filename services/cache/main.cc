@@ -6,7 +6,11 @@
 // stop the service: it serves, and every cache RPC answers
 // FAILED_PRECONDITION with the reason, which reaches the user as one
 // warning from `dbt run`.
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include <cstdio>
 #include <memory>
@@ -18,6 +22,7 @@
 #include "common/log.h"
 #include "common/service/server.h"
 #include "services/cache/cache_service.h"
+#include "services/cache/store/lmdb_store.h"
 #include "services/cache/store/open_store.h"
 
 ABSL_FLAG(std::string, cache, "",
@@ -30,6 +35,34 @@ ABSL_FLAG(std::string, cache_key_file, "",
           "HMAC-SHA256 key for entries shared through Redis (a file of mode 0600).");
 ABSL_FLAG(bool, cache_unauthenticated, false,
           "Use a Redis store without authenticating its entries.");
+
+namespace {
+
+// Where the crash handler leaves its mark (lmdb_store.h LmdbCrashMarkerPath).
+char g_crash_marker[4096];
+
+void OnCrash(int sig) {
+  if (g_crash_marker[0] != '\0') {
+    const int fd = open(g_crash_marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) close(fd);
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+// An LMDB store whose file was damaged can crash its reader; the next open
+// then starts a fresh store instead of crashing every run.
+void MarkStoreOnCrash(const std::string& dir) {
+  const std::string marker = dbt::cache::LmdbCrashMarkerPath(dir);
+  if (marker.size() >= sizeof g_crash_marker) return;
+  memcpy(g_crash_marker, marker.c_str(), marker.size() + 1);
+  struct sigaction sa = {};
+  sa.sa_handler = OnCrash;
+  sigaction(SIGSEGV, &sa, nullptr);
+  sigaction(SIGBUS, &sa, nullptr);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   dbt::BlockTerminationSignals();
@@ -54,6 +87,7 @@ int main(int argc, char** argv) {
   spec.max_bytes = *max;
   absl::StatusOr<dbt::cache::OpenedStore> opened = dbt::cache::OpenStore(spec);
   if (opened.ok()) {
+    if (opened->backend == "lmdb") MarkStoreOnCrash(opened->location);
     service = std::make_unique<dbt::CacheService>(std::move(opened->store), opened->backend);
   } else {
     DBT_LOG(0) << "the cache is off: " << opened.status().message();

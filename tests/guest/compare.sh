@@ -99,6 +99,9 @@ fixed_env=(
   TEST_TMPDIR="$work"
   DBT_GUEST_TEST=1
 )
+# dbt's translation cache (tools: .bazelrc gives the suite one store); the
+# guest sees it in both runs alike.
+if [ -n "${XDG_CACHE_HOME:-}" ]; then fixed_env+=(XDG_CACHE_HOME="$XDG_CACHE_HOME"); fi
 
 # run_one LABEL CMD... : runs the guest in a fresh $work, records stdout, stderr and
 # status in $out/LABEL.*. Core dumps are off: qemu would write qemu_*.core files

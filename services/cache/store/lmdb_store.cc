@@ -398,6 +398,8 @@ absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& o
   // (access() would answer for the real uid).
   const bool dir_writable = faccessat(AT_FDCWD, options.dir.c_str(), W_OK, AT_EACCESS) == 0;
 
+  const std::string marker = LmdbCrashMarkerPath(options.dir);
+  const bool crashed_before = dir_writable && access(marker.c_str(), F_OK) == 0;
   std::unique_ptr<LmdbStore> store(new LmdbStore());
   store->dir_ = options.dir;
   store->max_bytes_ = options.max_bytes;
@@ -410,6 +412,24 @@ absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& o
     // needs free pages while it rewrites), at least 256 MiB.
     const uint64_t limit = options.max_bytes == 0 ? (8ull << 30) : options.max_bytes;
     mdb_env_set_mapsize(store->env_, std::max<uint64_t>(2 * limit + (64ull << 20), 256ull << 20));
+    if (attempt == 0 && crashed_before) {
+      mdb_env_close(store->env_);
+      store->env_ = nullptr;
+      const std::string data = absl::StrCat(options.dir, "/data.mdb");
+      const std::string aside =
+          absl::StrCat(data, ".corrupt-", static_cast<long long>(time(nullptr)));
+      if (rename(data.c_str(), aside.c_str()) == 0 || errno == ENOENT) {
+        unlink(absl::StrCat(options.dir, "/lock.mdb").c_str());
+        unlink(marker.c_str());
+        warn(absl::StrCat("the cache database ", data,
+                          " crashed a reader (a damaged page); moved it to ", aside,
+                          " and started a new one"));
+        continue;
+      }
+      return absl::InternalError(
+          absl::StrCat("the cache database ", data, " is damaged and cannot be moved aside: ",
+                       strerror(errno)));
+    }
     unsigned flags = MDB_NOTLS | MDB_NOMETASYNC;
     // A directory this user cannot write (a shared, prepared cache): read
     // without LMDB's lock file, since nobody can write it either.
@@ -462,6 +482,8 @@ absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& o
 absl::StatusOr<std::unique_ptr<Store>> OpenLmdbStore(const LmdbStoreOptions& options) {
   return LmdbStore::Open(options);
 }
+
+std::string LmdbCrashMarkerPath(const std::string& dir) { return absl::StrCat(dir, "/damaged"); }
 
 std::string DefaultCacheDir() {
   if (const char* xdg = getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {

@@ -33,6 +33,12 @@ struct LmdbStoreOptions {
 // caller cannot write is opened read-only (warned).
 absl::StatusOr<std::unique_ptr<Store>> OpenLmdbStore(const LmdbStoreOptions& options);
 
+// A file whose presence says the database crashed a reader (LMDB trusts
+// its file: a damaged page can send it to a wild pointer). The cache
+// service creates it from its SIGSEGV/SIGBUS handler; the next open moves
+// the database aside as it does for one LMDB does not recognise.
+std::string LmdbCrashMarkerPath(const std::string& dir);
+
 // The default directory: $XDG_CACHE_HOME/dbt, else $HOME/.cache/dbt.
 std::string DefaultCacheDir();
 

@@ -44,6 +44,7 @@ absl::StatusOr<OpenedStore> OpenStore(const StoreSpec& spec) {
   if (!store.ok()) return store.status();
   out.store = *std::move(store);
   out.backend = "lmdb";
+  out.location = dir;
   return out;
 }
 

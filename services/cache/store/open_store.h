@@ -27,7 +27,8 @@ struct StoreSpec {
 
 struct OpenedStore {
   std::unique_ptr<Store> store;
-  std::string backend;  // "lmdb" or "redis"
+  std::string backend;   // "lmdb" or "redis"
+  std::string location;  // the directory or URL
 };
 
 absl::StatusOr<OpenedStore> OpenStore(const StoreSpec& spec);

@@ -132,7 +132,9 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
     const bool remote = !o.local_translator() && !config.translator_data_socket().empty();
     // The cache is the translator's: a session that translates in-process
     // runs guest code and may not write it.
-    jit.cache = remote && !o.no_cache();
+    // Nor with -d dumps of translations: the user wants to see them made.
+    jit.cache = remote && !o.no_cache() && !jit.log_in_asm && !jit.log_op && !jit.log_op_opt &&
+                !jit.log_out_asm;
     RemoteTbProducerOptions remote_options;
     remote_options.socket_path = config.translator_data_socket();
     remote_options.session_id = config.session_id();

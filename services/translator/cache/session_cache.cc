@@ -98,10 +98,9 @@ std::unique_ptr<SessionCache> SessionCache::Create(ProgramRegistry* registry,
   if (hello.cache_file_hash.empty()) return nullptr;
   std::unique_ptr<SessionCache> c(new SessionCache());
   c->build_ = TranslatorBuildId();
-  if (registry == nullptr) {
-    c->notice_ = "this translator runs without a cache service: nothing is cached";
-    return c;
-  }
+  // A translator started without a cache service: the session runs as with
+  // --no-cache (its operator chose so).
+  if (registry == nullptr) return nullptr;
   if (c->build_ == 0) {
     c->notice_ = "the translator cannot identify its own binary: nothing is cached";
     return c;

@@ -1,0 +1,140 @@
+#!/bin/bash
+# The cache through `dbt run`, end to end with real processes (a private
+# cache service on an LMDB store per run, the translator storing, the
+# session preloading): warm start, identity by content, bad stores, a dead
+# cache service, concurrent writers. qemu-riscv64 is the output oracle.
+# Usage: cache_run_test.sh DBT CXX_PROG EXIT_PROG SMC_PROG PHASED_PROG
+set -u
+dbt=$1 cxx=$2 other=$3 smc=$4 phased=$5
+qemu=/usr/bin/qemu-riscv64
+work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/dbt-cache-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; for f in "$work"/*.txt; do echo "--- $f"; head -c 3000 "$f"; done; exit 1; }
+stat_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+"$qemu" "$cxx" > "$work/q_cxx.txt" 2> "$work/q_cxx_err.txt" || fail "qemu cxx"
+store="$work/store"
+
+# 1. Cold, then warm: the warm run translates at most 2% of the cold one's
+# TBs, and both print what qemu prints.
+"$dbt" run --cache-dir="$store" --stats-json "$work/cold.json" "$cxx" > "$work/cold.txt" 2> "$work/cold_err.txt" || fail "cold run"
+cmp -s "$work/cold.txt" "$work/q_cxx.txt" || fail "cold run: stdout not as qemu"
+cmp -s "$work/cold_err.txt" "$work/q_cxx_err.txt" || fail "cold run: stderr not as qemu"
+[ "$(stat -c %a "$store")" = 700 ] || fail "the store directory is not 0700"
+cold=$(stat_of "$work/cold.json" tbs_translated)
+stored=$(stat_of "$work/cold.json" cache_stored)
+[ "$cold" -gt 100 ] && [ "$stored" -gt $((cold * 9 / 10)) ] || fail "cold: translated $cold, stored $stored"
+"$dbt" run --cache-dir="$store" --stats-json "$work/warm.json" "$cxx" > "$work/warm.txt" 2> "$work/warm_err.txt" || fail "warm run"
+cmp -s "$work/warm.txt" "$work/q_cxx.txt" || fail "warm run: stdout not as qemu"
+cmp -s "$work/warm_err.txt" "$work/q_cxx_err.txt" || fail "warm run: stderr not as qemu"
+warm=$(stat_of "$work/warm.json" tbs_translated)
+loaded=$(stat_of "$work/warm.json" tbs_loaded_from_cache)
+[ $((warm * 50)) -le "$cold" ] || fail "warm run translated $warm of $cold TBs (more than 2%)"
+[ "$loaded" -ge $((cold * 9 / 10)) ] || fail "warm run loaded only $loaded TBs"
+[ "$(stat_of "$work/warm.json" cache_rejected)" = 0 ] || fail "warm run rejected entries"
+echo "cold: $cold TBs translated, $stored stored; warm: $warm translated, $loaded loaded"
+
+# 2. --no-cache: no cache counters, nothing new stored.
+before=$(stat -c %s "$store/data.mdb")
+"$dbt" run --no-cache --cache-dir="$store" --stats-json "$work/nc.json" "$cxx" > "$work/nc.txt" 2>&1 || fail "--no-cache run"
+[ "$(stat_of "$work/nc.json" tbs_loaded_from_cache)" = 0 ] || fail "--no-cache loaded entries"
+[ "$(stat_of "$work/nc.json" cache_stored)" = 0 ] || fail "--no-cache stored entries"
+[ "$(stat_of "$work/nc.json" tbs_translated)" = "$cold" ] || fail "--no-cache did not translate everything"
+echo "--no-cache: nothing loaded or stored"
+
+# 3. Identity is content, not path: another program at the same path loads
+# nothing of the first and runs right.
+cp "$cxx" "$work/prog"
+"$dbt" run --cache-dir="$store" "$work/prog" > /dev/null 2>&1 || fail "run of the copy"
+cp "$other" "$work/prog"
+"$qemu" "$work/prog" > "$work/q_other.txt" 2>&1
+qstatus=$?
+"$dbt" run --cache-dir="$store" --stats-json "$work/other.json" "$work/prog" > "$work/other.txt" 2>&1
+dstatus=$?
+[ "$qstatus" = "$dstatus" ] || fail "rebuilt program: exit $dstatus, qemu $qstatus"
+cmp -s "$work/other.txt" "$work/q_other.txt" || fail "rebuilt program: output not as qemu"
+[ "$(stat_of "$work/other.json" tbs_loaded_from_cache)" = 0 ] || fail "another program got the first one's TBs"
+echo "a different program at the same path loads nothing of the old one"
+
+# 4. Self-modifying code, cold then warm: right both times (entries made
+# from the modified bytes are refused at preload and found again by hash
+# once the guest writes them).
+"$qemu" "$smc" > "$work/q_smc.txt" 2>&1 || fail "qemu smc"
+for run in cold warm; do
+  "$dbt" run --cache-dir="$store" --stats-json "$work/smc_$run.json" "$smc" > "$work/smc_$run.txt" 2>&1 || fail "smc $run"
+  cmp -s "$work/smc_$run.txt" "$work/q_smc.txt" || fail "smc $run: not as qemu"
+done
+echo "self-modifying code: cold and warm as qemu (warm: $(stat_of "$work/smc_warm.json" tbs_loaded_from_cache) loaded, $(stat_of "$work/smc_warm.json" cache_rejected) refused, $(stat_of "$work/smc_warm.json" cache_hits) hits)"
+
+# 5. A damaged store: flip a byte after every "DBTC" in the database file
+# (entries, and whatever LMDB pages hold those bytes). Entries that fail
+# their checksum are refused; a page that crashes the cache service costs a
+# warning, and the next open moves the database aside. Every run's output
+# is right, and the store is warm again two runs later.
+python3 - "$store/data.mdb" <<'PY' || fail "corrupting the store"
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+n = 0
+i = data.find(b"DBTC")
+while i >= 0:
+    if i + 120 < len(data):
+        data[i + 100] ^= 0xFF
+        n += 1
+    i = data.find(b"DBTC", i + 4)
+open(path, "r+b").write(data)
+print("corrupted", n, "entries")
+PY
+for run in 1 2; do
+  "$dbt" run --cache-dir="$store" --stats-json "$work/bad.json" "$cxx" > "$work/bad.txt" 2> "$work/bad_err.txt" || fail "run $run on a damaged store"
+  cmp -s "$work/bad.txt" "$work/q_cxx.txt" || fail "damaged store, run $run: output not as qemu"
+  [ "$(grep -c "dbt: warning" "$work/bad_err.txt")" -le 1 ] || fail "more than one warning"
+  [ "$(stat_of "$work/bad.json" tbs_translated)" -ge $((cold * 9 / 10)) ] || fail "damaged entries were used"
+done
+"$dbt" run --cache-dir="$store" --stats-json "$work/again.json" "$cxx" > "$work/again.txt" 2>&1 || fail "run after repair"
+[ $(( $(stat_of "$work/again.json" tbs_translated) * 50 )) -le "$cold" ] || fail "not warm after the damaged entries were replaced"
+echo "damaged entries: refused, translated again, stored again"
+
+# 6. A store others could write is refused with a clear warning; the guest
+# runs as without a cache.
+mkdir -m 777 "$work/open"
+chmod 777 "$work/open"
+"$dbt" run --cache-dir="$work/open" --stats-json "$work/open.json" "$cxx" > "$work/open.txt" 2> "$work/open_err.txt" || fail "run with an open store"
+cmp -s "$work/open.txt" "$work/q_cxx.txt" || fail "open store: output not as qemu"
+grep -q "dbt: warning: .*can be written by other users" "$work/open_err.txt" || fail "no warning about an open store"
+[ "$(grep -c "dbt: warning" "$work/open_err.txt")" = 1 ] || fail "more than one warning"
+[ ! -e "$work/open/data.mdb" ] || fail "a store was created where others can write"
+echo "a store others can write: refused with one warning"
+
+# 7. The cache service killed mid-run: the guest finishes right, with one
+# warning at most; phase 2's code is translated.
+"$qemu" "$phased" "$work/go_q" > "$work/q_phased.txt" 2>&1 &
+qpid=$!
+sleep 0.5; touch "$work/go_q"; wait $qpid || fail "qemu phased"
+"$dbt" run --cache-dir="$work/store2" "$phased" "$work/go" > "$work/phased.txt" 2> "$work/phased_err.txt" &
+dpid=$!
+for _ in $(seq 100); do grep -q . "$work/phased.txt" 2>/dev/null && break; sleep 0.1; done
+pkill -KILL -f "services/cache/cache --socket=.*dbt-run" || fail "no private cache service to kill"
+sleep 0.2
+touch "$work/go"
+wait $dpid || fail "dbt run after the cache service died"
+cmp -s "$work/phased.txt" "$work/q_phased.txt" || fail "cache service killed: output not as qemu"
+[ "$(grep -c "dbt: warning" "$work/phased_err.txt")" -le 1 ] || fail "more than one warning"
+echo "cache service killed mid-run: output as qemu ($(grep -c "dbt: warning" "$work/phased_err.txt") warning)"
+
+# 8. Eight runs at once on a cold store: all right; then a ninth is warm.
+pids=()
+for i in $(seq 8); do
+  "$dbt" run --cache-dir="$work/store8" "$cxx" > "$work/c8_$i.txt" 2> "$work/c8_err_$i.txt" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || fail "a concurrent run failed"; done
+for i in $(seq 8); do
+  cmp -s "$work/c8_$i.txt" "$work/q_cxx.txt" || fail "concurrent run $i: stdout not as qemu"
+  cmp -s "$work/c8_err_$i.txt" "$work/q_cxx_err.txt" || fail "concurrent run $i: stderr not as qemu"
+done
+"$dbt" run --cache-dir="$work/store8" --stats-json "$work/c9.json" "$cxx" > "$work/c9.txt" 2>/dev/null || fail "ninth run"
+cmp -s "$work/c9.txt" "$work/q_cxx.txt" || fail "ninth run: output not as qemu"
+[ $(( $(stat_of "$work/c9.json" tbs_translated) * 50 )) -le "$cold" ] || fail "not warm after 8 concurrent cold runs"
+echo "8 concurrent cold runs, then a warm one: $(stat_of "$work/c9.json" tbs_translated) translated"
+echo PASS
