@@ -2,9 +2,11 @@
 //   dbtctl --connect=ADDR status
 //   dbtctl --connect=ADDR|--dir=DIR sessions | stats SESSION | kill SESSION [--signal=N]
 //   dbtctl --connect=ADDR|--dir=DIR flush [SESSION] | translator-stats
+//   dbtctl --connect=ADDR|--dir=DIR cache stats | verify | clear | evict SIZE
 // ADDR is unix:/path, /path (unix socket) or host:port. --dir=DIR is the
 // layout of `dbt services up --dir DIR`: DIR/executor.sock for the session
-// commands, DIR/translator.sock for flush and translator-stats.
+// commands, DIR/translator.sock for flush and translator-stats, DIR/cache.sock
+// for cache.
 //
 // Exit status: 0 done, 1 the service failed or could not be reached (one
 // line on stderr says why), 2 usage error.
@@ -25,6 +27,7 @@
 #include "common/service/client.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "proto/cache.grpc.pb.h"
 #include "proto/executor.grpc.pb.h"
 #include "proto/translator.grpc.pb.h"
 
@@ -35,7 +38,7 @@ using std::chrono::seconds;
 constexpr seconds kRpcTimeout(10);
 
 // Which service a command talks to: with --dir it picks the socket.
-enum class Target { kAny, kExecutor, kTranslator };
+enum class Target { kAny, kExecutor, kTranslator, kCache };
 
 struct Invocation {
   std::string address;            // the service's address, resolved
@@ -241,6 +244,65 @@ int TranslatorStats(const Invocation& inv) {
   return 0;
 }
 
+// Sizes as --cache-max-size takes them: 1000, 64K, 512M, 2G.
+bool ParseBytes(std::string text, uint64_t* out) {
+  uint64_t scale = 1;
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 'K': case 'k': scale = 1ull << 10; break;
+      case 'M': case 'm': scale = 1ull << 20; break;
+      case 'G': case 'g': scale = 1ull << 30; break;
+      default: break;
+    }
+    if (scale != 1) text.pop_back();
+  }
+  uint64_t n = 0;
+  if (!absl::SimpleAtoi(text, &n) || n > ~uint64_t{0} / scale) return false;
+  *out = n * scale;
+  return true;
+}
+
+int Cache(const Invocation& inv) {
+  auto stub = NewStub<dbt::v1::Cache::Stub>(inv);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  const std::string& what = inv.args[0];
+  grpc::Status s;
+  if (what == "stats" && inv.args.size() == 1) {
+    dbt::v1::CacheStats response;
+    s = stub->Stats(&context, dbt::v1::CacheStatsRequest(), &response);
+    if (s.ok()) PrintFields(response, 17);
+  } else if (what == "verify" && inv.args.size() == 1) {
+    dbt::v1::CacheVerifyResponse response;
+    s = stub->Verify(&context, dbt::v1::CacheVerifyRequest(), &response);
+    if (s.ok()) PrintFields(response, 9);
+  } else if (what == "clear" && inv.args.size() == 1) {
+    dbt::v1::CacheClearResponse response;
+    s = stub->Clear(&context, dbt::v1::CacheClearRequest(), &response);
+    if (s.ok()) PrintFields(response, 16);
+  } else if (what == "evict" && inv.args.size() == 2) {
+    dbt::v1::CacheEvictRequest request;
+    uint64_t target = 0;
+    if (!ParseBytes(inv.args[1], &target)) {
+      fprintf(stderr, "dbtctl: cache evict wants a size (e.g. 100M), got '%s'\n",
+              inv.args[1].c_str());
+      return 2;
+    }
+    request.set_target_bytes(target);
+    dbt::v1::CacheEvictResponse response;
+    s = stub->Evict(&context, request, &response);
+    if (s.ok()) PrintFields(response, 8);
+  } else {
+    fprintf(stderr, "dbtctl: usage: dbtctl ... cache stats | verify | clear | evict SIZE\n");
+    return 2;
+  }
+  if (!s.ok()) {
+    Fail(inv, absl::StrCat("cache ", what).c_str(), s);
+    return 1;
+  }
+  return 0;
+}
+
 constexpr Command kCommands[] = {
     {"status", "status", "health, service name, version, pid and uptime (needs --connect)",
      Target::kAny, 0, 0, Status},
@@ -254,6 +316,9 @@ constexpr Command kCommands[] = {
      Target::kTranslator, 0, 1, Flush},
     {"translator-stats", "translator-stats", "the translator's counters", Target::kTranslator, 0, 0,
      TranslatorStats},
+    {"cache", "cache stats|verify|clear|evict SIZE",
+     "the cache service: counters; re-check every entry; drop all; evict LRU down to SIZE",
+     Target::kCache, 1, 2, Cache},
 };
 
 void Usage(FILE* out) {
@@ -261,7 +326,8 @@ void Usage(FILE* out) {
           "usage: dbtctl (--connect=ADDR | --dir=DIR) COMMAND [ARGS]\n"
           "  ADDR: unix:/path/to.sock, /path/to.sock or host:port\n"
           "  DIR:  as for `dbt services up --dir DIR`: DIR/executor.sock for session\n"
-          "        commands, DIR/translator.sock for flush and translator-stats\n"
+          "        commands, DIR/translator.sock for flush and translator-stats,\n"
+          "        DIR/cache.sock for cache\n"
           "commands:\n");
   for (const Command& c : kCommands) fprintf(out, "  %-26s %s\n", c.synopsis, c.help);
 }
@@ -345,8 +411,9 @@ int main(int argc, char** argv) {
   if (!connect.empty()) {
     inv.address = connect;
   } else if (!dir.empty() && command->target != Target::kAny) {
-    inv.address =
-        dir + (command->target == Target::kExecutor ? "/executor.sock" : "/translator.sock");
+    inv.address = dir + (command->target == Target::kExecutor     ? "/executor.sock"
+                         : command->target == Target::kTranslator ? "/translator.sock"
+                                                                  : "/cache.sock");
   } else if (!dir.empty()) {
     return UsageError(absl::StrCat(command->name, " needs --connect=ADDR"));
   } else {

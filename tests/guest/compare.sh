@@ -74,6 +74,7 @@ case "$runner" in
     else
       # shellcheck disable=SC2206  # GUEST_RUNNER_FLAGS is a word list on purpose.
       runner_cmd=("$runner" run ${GUEST_RUNNER_FLAGS:-})
+      warm_run=1
     fi
     ;;
 esac
@@ -99,9 +100,10 @@ fixed_env=(
   TEST_TMPDIR="$work"
   DBT_GUEST_TEST=1
 )
-# dbt's translation cache (tools: .bazelrc gives the suite one store); the
-# guest sees it in both runs alike.
-if [ -n "${XDG_CACHE_HOME:-}" ]; then fixed_env+=(XDG_CACHE_HOME="$XDG_CACHE_HOME"); fi
+# dbt's translation cache: a store of this comparison's own, so that the
+# second dbt run starts warm from the first (the guest sees the variable in
+# every run alike).
+fixed_env+=(XDG_CACHE_HOME="$base/cache")
 
 # run_one LABEL CMD... : runs the guest in a fresh $work, records stdout, stderr and
 # status in $out/LABEL.*. Core dumps are off: qemu would write qemu_*.core files
@@ -122,6 +124,9 @@ run_one() {
 
 run_one qemu "$qemu" "$prog" "$@"
 run_one runner "${runner_cmd[@]}" "$prog" "$@"
+# dbt again, on the store the first run filled: a warm start must behave
+# exactly like the cold one.
+if [[ ${warm_run:-0} -eq 1 ]]; then run_one warm "${runner_cmd[@]}" "$prog" "$@"; fi
 
 ref_status=$(cat "$out/qemu.status")
 status=$(cat "$out/runner.status")
@@ -138,27 +143,31 @@ describe() {
 
 failed=0
 show_diff() {
-  local what=$1
-  if ! cmp -s "$out/qemu.$what" "$out/runner.$what"; then
-    echo "=== $what differs (--- qemu-riscv64, +++ runner) ==="
-    diff -u --label "qemu-riscv64 $what" --label "runner $what" \
-      "$out/qemu.$what" "$out/runner.$what" | head -n 200
+  local what=$1 label=${2:-runner}
+  if ! cmp -s "$out/qemu.$what" "$out/$label.$what"; then
+    echo "=== $what differs (--- qemu-riscv64, +++ $label) ==="
+    diff -u --label "qemu-riscv64 $what" --label "$label $what" \
+      "$out/qemu.$what" "$out/$label.$what" | head -n 200
     failed=1
   fi
 }
-show_diff stdout
-if [[ $stderr_mode == guest ]]; then
-  for label in qemu runner; do
-    grep -Ev '^(qemu|dbt):' "$out/$label.stderr" >"$out/$label.guest-stderr"
-  done
-  show_diff guest-stderr
-elif [[ $stderr_mode == compare ]]; then
-  show_diff stderr
-fi
-if [[ "$ref_status" != "$status" ]]; then
-  echo "=== exit status differs ==="
-  failed=1
-fi
+labels=(runner)
+if [[ ${warm_run:-0} -eq 1 ]]; then labels+=(warm); fi
+for label in "${labels[@]}"; do
+  show_diff stdout "$label"
+  if [[ $stderr_mode == guest ]]; then
+    for l in qemu "$label"; do
+      grep -Ev '^(qemu|dbt):' "$out/$l.stderr" >"$out/$l.guest-stderr"
+    done
+    show_diff guest-stderr "$label"
+  elif [[ $stderr_mode == compare ]]; then
+    show_diff stderr "$label"
+  fi
+  if [[ "$ref_status" != "$(cat "$out/$label.status")" ]]; then
+    echo "=== exit status differs ($label) ==="
+    failed=1
+  fi
+done
 if [[ "$ref_status" != "$expect_status" ]]; then
   echo "=== reference status $ref_status != expected $expect_status: the program or the oracle is wrong ==="
   echo "--- qemu-riscv64 stdout (tail) ---"
@@ -170,7 +179,8 @@ fi
 
 echo "program: $prog $*"
 echo "runner:  ${runner_cmd[*]}"
-echo "status:  qemu-riscv64 $(describe "$ref_status"), runner $(describe "$status")"
+echo "status:  qemu-riscv64 $(describe "$ref_status"), runner $(describe "$status")$(
+  [[ ${warm_run:-0} -eq 1 ]] && echo ", warm runner $(describe "$(cat "$out/warm.status")")")"
 if [[ $failed -ne 0 ]]; then
   if [[ $stderr_mode != compare ]]; then
     echo "--- runner stderr (not compared as is; tail) ---"

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,11 +122,75 @@ class LmdbStore final : public Store {
  public:
   ~LmdbStore() override {
     if (env_ != nullptr) mdb_env_close(env_);
+    if (lock_fd_ >= 0) close(lock_fd_);
   }
 
   static absl::StatusOr<std::unique_ptr<Store>> Open(const LmdbStoreOptions& options);
 
+  // Every operation, public entry to a transaction: one at a time in this
+  // process, and across processes shared (reads) or exclusive (writes) by
+  // flock on DIR/dbt.lock. LMDB's own lock file is not used (MDB_NOLOCK):
+  // it tells readers apart by pid, and processes in different pid
+  // namespaces (containers, sandboxed test runners) sharing one store get
+  // the same pids and fail with EAGAIN. flock belongs to the open file, not
+  // the pid.
+  class StoreLock {
+   public:
+    StoreLock(LmdbStore& store, bool write) : store_(store), lock_(store.op_mutex_) {
+      if (store_.lock_fd_ >= 0) {
+        while (flock(store_.lock_fd_, write ? LOCK_EX : LOCK_SH) != 0 && errno == EINTR) {
+        }
+      }
+    }
+    ~StoreLock() {
+      if (store_.lock_fd_ >= 0) flock(store_.lock_fd_, LOCK_UN);
+    }
+
+   private:
+    LmdbStore& store_;
+    std::lock_guard<std::mutex> lock_;
+  };
+
   absl::Status Put(absl::Span<const KeyValue> entries, const std::string& program) override {
+    StoreLock lock(*this, /*write=*/true);
+    return PutUnlocked(entries, program);
+  }
+  absl::StatusOr<std::vector<std::string>> Get(absl::Span<const std::string> keys) override {
+    StoreLock lock(*this, /*write=*/false);
+    return GetUnlocked(keys);
+  }
+  absl::StatusOr<ProgramIndex> GetIndex(const std::string& program, uint64_t since) override {
+    StoreLock lock(*this, /*write=*/false);
+    return GetIndexUnlocked(program, since);
+  }
+  absl::Status AddToIndex(const std::string& program,
+                          absl::Span<const std::string> keys) override {
+    StoreLock lock(*this, /*write=*/true);
+    return AddToIndexUnlocked(program, keys);
+  }
+  absl::Status Touch(absl::Span<const std::string> keys) override {
+    StoreLock lock(*this, /*write=*/true);
+    return TouchUnlocked(keys);
+  }
+  absl::StatusOr<uint64_t> Sweep(
+      const std::function<bool(std::string_view, std::string_view)>& keep) override {
+    StoreLock lock(*this, /*write=*/true);
+    return SweepUnlocked(keep);
+  }
+  absl::StatusOr<uint64_t> Evict(uint64_t target_bytes) override {
+    StoreLock lock(*this, /*write=*/true);
+    return EvictUnlocked(target_bytes);
+  }
+  absl::StatusOr<uint64_t> Clear() override {
+    StoreLock lock(*this, /*write=*/true);
+    return ClearUnlocked();
+  }
+  absl::StatusOr<StoreStats> Stats() override {
+    StoreLock lock(*this, /*write=*/false);
+    return StatsUnlocked();
+  }
+
+  absl::Status PutUnlocked(absl::Span<const KeyValue> entries, const std::string& program) {
     if (!writable_) return ReadOnly();
     absl::Status s = PutOnce(entries, program);
     if (s.code() == absl::StatusCode::kResourceExhausted) {
@@ -132,17 +198,17 @@ class LmdbStore final : public Store {
       // Half of the limit, or half of what is stored when there is none.
       uint64_t target = max_bytes_ / 2;
       if (max_bytes_ == 0) {
-        absl::StatusOr<StoreStats> stats = Stats();
+        absl::StatusOr<StoreStats> stats = StatsUnlocked();
         target = stats.ok() ? stats->bytes / 2 : 0;
       }
-      if (absl::StatusOr<uint64_t> n = Evict(target); n.ok()) {
+      if (absl::StatusOr<uint64_t> n = EvictUnlocked(target); n.ok()) {
         s = PutOnce(entries, program);
       }
     }
     return s;
   }
 
-  absl::StatusOr<std::vector<std::string>> Get(absl::Span<const std::string> keys) override {
+  absl::StatusOr<std::vector<std::string>> GetUnlocked(absl::Span<const std::string> keys) {
     Txn txn(env_, false);
     if (txn.rc() != 0) return LmdbError(txn.rc(), "cache read");
     std::vector<std::string> values(keys.size());
@@ -153,7 +219,7 @@ class LmdbStore final : public Store {
     return values;
   }
 
-  absl::StatusOr<ProgramIndex> GetIndex(const std::string& program, uint64_t since) override {
+  absl::StatusOr<ProgramIndex> GetIndexUnlocked(const std::string& program, uint64_t since) {
     Txn txn(env_, false);
     if (txn.rc() != 0) return LmdbError(txn.rc(), "cache read");
     ProgramIndex index;
@@ -167,8 +233,8 @@ class LmdbStore final : public Store {
     return index;
   }
 
-  absl::Status AddToIndex(const std::string& program,
-                          absl::Span<const std::string> keys) override {
+  absl::Status AddToIndexUnlocked(const std::string& program,
+                          absl::Span<const std::string> keys) {
     if (!writable_) return ReadOnly();
     Txn txn(env_, true);
     if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
@@ -177,7 +243,7 @@ class LmdbStore final : public Store {
     return absl::OkStatus();
   }
 
-  absl::Status Touch(absl::Span<const std::string> keys) override {
+  absl::Status TouchUnlocked(absl::Span<const std::string> keys) {
     if (!writable_ || keys.empty()) return absl::OkStatus();
     Txn txn(env_, true);
     if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
@@ -194,8 +260,8 @@ class LmdbStore final : public Store {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<uint64_t> Sweep(
-      const std::function<bool(std::string_view, std::string_view)>& keep) override {
+  absl::StatusOr<uint64_t> SweepUnlocked(
+      const std::function<bool(std::string_view, std::string_view)>& keep) {
     if (!writable_) return ReadOnly();
     Txn txn(env_, true);
     if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
@@ -219,7 +285,7 @@ class LmdbStore final : public Store {
     return doomed.size();
   }
 
-  absl::StatusOr<uint64_t> Evict(uint64_t target_bytes) override {
+  absl::StatusOr<uint64_t> EvictUnlocked(uint64_t target_bytes) {
     if (!writable_) return ReadOnly();
     Txn txn(env_, true);
     if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
@@ -231,7 +297,7 @@ class LmdbStore final : public Store {
     return n;
   }
 
-  absl::StatusOr<uint64_t> Clear() override {
+  absl::StatusOr<uint64_t> ClearUnlocked() {
     if (!writable_) return ReadOnly();
     Txn txn(env_, true);
     if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
@@ -244,7 +310,7 @@ class LmdbStore final : public Store {
     return st.ms_entries;
   }
 
-  absl::StatusOr<StoreStats> Stats() override {
+  absl::StatusOr<StoreStats> StatsUnlocked() {
     Txn txn(env_, false);
     if (txn.rc() != 0) return LmdbError(txn.rc(), "cache read");
     StoreStats stats;
@@ -373,6 +439,8 @@ class LmdbStore final : public Store {
     return absl::OkStatus();
   }
 
+  int lock_fd_ = -1;  // DIR/dbt.lock (none in a read-only directory)
+  std::mutex op_mutex_;
   MDB_env* env_ = nullptr;
   MDB_dbi tb_ = 0, atime_ = 0, prog_ = 0, meta_ = 0;
   bool writable_ = true;
@@ -404,6 +472,17 @@ absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& o
   store->dir_ = options.dir;
   store->max_bytes_ = options.max_bytes;
   store->writable_ = dir_writable;
+  if (dir_writable) {
+    store->lock_fd_ = open(absl::StrCat(options.dir, "/dbt.lock").c_str(),
+                           O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (store->lock_fd_ < 0) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot open ", options.dir, "/dbt.lock: ", strerror(errno)));
+    }
+  }
+  // Opening (and maybe moving a damaged database aside) excludes every
+  // other process's transactions.
+  StoreLock opening(*store, /*write=*/true);
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (int rc = mdb_env_create(&store->env_); rc != 0) return LmdbError(rc, "lmdb");
     mdb_env_set_maxdbs(store->env_, 4);
@@ -430,10 +509,11 @@ absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& o
           absl::StrCat("the cache database ", data, " is damaged and cannot be moved aside: ",
                        strerror(errno)));
     }
-    unsigned flags = MDB_NOTLS | MDB_NOMETASYNC;
+    // MDB_NOLOCK: StoreLock serializes writers against readers instead.
+    unsigned flags = MDB_NOTLS | MDB_NOMETASYNC | MDB_NOLOCK;
     // A directory this user cannot write (a shared, prepared cache): read
     // without LMDB's lock file, since nobody can write it either.
-    if (!dir_writable) flags |= MDB_RDONLY | MDB_NOLOCK;
+    if (!dir_writable) flags |= MDB_RDONLY;
     int rc = mdb_env_open(store->env_, options.dir.c_str(), flags, 0600);
     if (rc == 0) break;
     mdb_env_close(store->env_);
