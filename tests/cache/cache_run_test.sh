@@ -114,6 +114,23 @@ sleep 0.5; touch "$work/go_q"; wait $qpid || fail "qemu phased"
 "$dbt" run --cache-dir="$work/store2" "$phased" "$work/go" > "$work/phased.txt" 2> "$work/phased_err.txt" &
 dpid=$!
 for _ in $(seq 100); do grep -q . "$work/phased.txt" 2>/dev/null && break; sleep 0.1; done
+# Trust: no process that runs guest code holds the store or knows where
+# the cache service is (the executor service and its session process).
+for pid in $(pgrep -f "services/executor/executor") $(pgrep -x executor); do
+  [ "$(readlink /proc/$pid/exe)" = "" ] && continue
+  for fd in /proc/$pid/fd/*; do
+    case "$(readlink "$fd")" in "$work/store2"*) fail "executor process $pid holds $(readlink "$fd")" ;; esac
+  done
+  if tr '\0' '\n' < /proc/$pid/cmdline | grep -Eq -- 'cache\.sock|--cache'; then fail "executor $pid was told about the cache: $(tr '\0' ' ' < /proc/$pid/cmdline)"; fi
+  checked_executor=1
+done
+[ "${checked_executor:-0}" = 1 ] || fail "found no executor process to check"
+pgrep -f "services/cache/cache --socket=.*dbt-run" > /dev/null || fail "no private cache service"
+for fd in /proc/$(pgrep -f "services/cache/cache --socket=.*dbt-run" | head -1)/fd/*; do
+  case "$(readlink "$fd")" in "$work/store2"*) store_held=1 ;; esac
+done
+[ "${store_held:-0}" = 1 ] || fail "the cache service does not hold the store (the check above proves nothing)"
+echo "no executor process holds the store or the cache service's address"
 pkill -KILL -f "services/cache/cache --socket=.*dbt-run" || fail "no private cache service to kill"
 sleep 0.2
 touch "$work/go"

@@ -118,6 +118,12 @@ absl::Status MakeDirs(const std::string& dir) {
   return absl::OkStatus();
 }
 
+// LMDB's answer for a file that is not (or no longer) an LMDB database.
+bool IsCorruptDatabase(int rc) {
+  return rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == MDB_CORRUPTED ||
+         rc == MDB_PAGE_NOTFOUND;
+}
+
 class LmdbStore final : public Store {
  public:
   ~LmdbStore() override {
@@ -210,7 +216,7 @@ class LmdbStore final : public Store {
 
   absl::StatusOr<std::vector<std::string>> GetUnlocked(absl::Span<const std::string> keys) {
     Txn txn(env_, false);
-    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache read");
+    if (txn.rc() != 0) return Error(txn.rc(), "cache read");
     std::vector<std::string> values(keys.size());
     for (size_t i = 0; i < keys.size(); ++i) {
       MDB_val k = Val(keys[i]), v;
@@ -221,7 +227,7 @@ class LmdbStore final : public Store {
 
   absl::StatusOr<ProgramIndex> GetIndexUnlocked(const std::string& program, uint64_t since) {
     Txn txn(env_, false);
-    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache read");
+    if (txn.rc() != 0) return Error(txn.rc(), "cache read");
     ProgramIndex index;
     MDB_val k = Val(program), v;
     if (mdb_get(txn.get(), prog_, &k, &v) != 0) return index;
@@ -237,26 +243,26 @@ class LmdbStore final : public Store {
                           absl::Span<const std::string> keys) {
     if (!writable_) return ReadOnly();
     Txn txn(env_, true);
-    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    if (txn.rc() != 0) return Error(txn.rc(), "cache write");
     if (absl::Status s = AppendIndex(txn.get(), program, keys); !s.ok()) return s;
-    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    if (int rc = txn.Commit(); rc != 0) return Error(rc, "cache commit");
     return absl::OkStatus();
   }
 
   absl::Status TouchUnlocked(absl::Span<const std::string> keys) {
     if (!writable_ || keys.empty()) return absl::OkStatus();
     Txn txn(env_, true);
-    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    if (txn.rc() != 0) return Error(txn.rc(), "cache write");
     const uint64_t now = NowNs();
     for (const std::string& key : keys) {
       MDB_val k = Val(key), v;
       if (mdb_get(txn.get(), tb_, &k, &v) != 0) continue;
       MDB_val t{8, const_cast<uint64_t*>(&now)};
       if (int rc = mdb_put(txn.get(), atime_, &k, &t, 0); rc != 0) {
-        return LmdbError(rc, "cache write");
+        return Error(rc, "cache write");
       }
     }
-    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    if (int rc = txn.Commit(); rc != 0) return Error(rc, "cache commit");
     return absl::OkStatus();
   }
 
@@ -264,12 +270,12 @@ class LmdbStore final : public Store {
       const std::function<bool(std::string_view, std::string_view)>& keep) {
     if (!writable_) return ReadOnly();
     Txn txn(env_, true);
-    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    if (txn.rc() != 0) return Error(txn.rc(), "cache write");
     std::vector<std::string> doomed;
     {
       MDB_cursor* cursor = nullptr;
       if (int rc = mdb_cursor_open(txn.get(), tb_, &cursor); rc != 0) {
-        return LmdbError(rc, "cache scan");
+        return Error(rc, "cache scan");
       }
       MDB_val k, v;
       for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0;
@@ -281,17 +287,17 @@ class LmdbStore final : public Store {
     for (const std::string& key : doomed) {
       if (absl::Status s = DeleteEntry(txn.get(), key); !s.ok()) return s;
     }
-    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    if (int rc = txn.Commit(); rc != 0) return Error(rc, "cache commit");
     return doomed.size();
   }
 
   absl::StatusOr<uint64_t> EvictUnlocked(uint64_t target_bytes) {
     if (!writable_) return ReadOnly();
     Txn txn(env_, true);
-    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    if (txn.rc() != 0) return Error(txn.rc(), "cache write");
     absl::StatusOr<uint64_t> n = EvictIn(txn.get(), target_bytes);
     if (!n.ok()) return n.status();
-    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    if (int rc = txn.Commit(); rc != 0) return Error(rc, "cache commit");
     std::lock_guard<std::mutex> lock(mutex_);
     evicted_ += *n;
     return n;
@@ -300,24 +306,24 @@ class LmdbStore final : public Store {
   absl::StatusOr<uint64_t> ClearUnlocked() {
     if (!writable_) return ReadOnly();
     Txn txn(env_, true);
-    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    if (txn.rc() != 0) return Error(txn.rc(), "cache write");
     MDB_stat st;
-    if (int rc = mdb_stat(txn.get(), tb_, &st); rc != 0) return LmdbError(rc, "cache clear");
+    if (int rc = mdb_stat(txn.get(), tb_, &st); rc != 0) return Error(rc, "cache clear");
     for (MDB_dbi dbi : {tb_, atime_, prog_, meta_}) {
-      if (int rc = mdb_drop(txn.get(), dbi, 0); rc != 0) return LmdbError(rc, "cache clear");
+      if (int rc = mdb_drop(txn.get(), dbi, 0); rc != 0) return Error(rc, "cache clear");
     }
-    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    if (int rc = txn.Commit(); rc != 0) return Error(rc, "cache commit");
     return st.ms_entries;
   }
 
   absl::StatusOr<StoreStats> StatsUnlocked() {
     Txn txn(env_, false);
-    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache read");
+    if (txn.rc() != 0) return Error(txn.rc(), "cache read");
     StoreStats stats;
     MDB_stat st;
-    if (int rc = mdb_stat(txn.get(), tb_, &st); rc != 0) return LmdbError(rc, "cache stats");
+    if (int rc = mdb_stat(txn.get(), tb_, &st); rc != 0) return Error(rc, "cache stats");
     stats.entries = st.ms_entries;
-    if (int rc = mdb_stat(txn.get(), prog_, &st); rc != 0) return LmdbError(rc, "cache stats");
+    if (int rc = mdb_stat(txn.get(), prog_, &st); rc != 0) return Error(rc, "cache stats");
     stats.programs = st.ms_entries;
     stats.bytes = TotalBytes(txn.get());
     stats.max_bytes = max_bytes_;
@@ -328,6 +334,17 @@ class LmdbStore final : public Store {
   }
 
   bool writable() const override { return writable_; }
+
+  // LMDB's error as a Status; a damaged database (a page that is not there,
+  // a corrupted one) also leaves the crash marker, so the next open moves
+  // the database aside instead of failing the same way on every run.
+  absl::Status Error(int rc, std::string_view what) const {
+    if (IsCorruptDatabase(rc) && !dir_.empty()) {
+      const int fd = open(LmdbCrashMarkerPath(dir_).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      if (fd >= 0) close(fd);
+    }
+    return LmdbError(rc, what);
+  }
 
  private:
   static absl::Status ReadOnly() {
@@ -349,11 +366,11 @@ class LmdbStore final : public Store {
     MDB_val k = Val(key), v;
     if (mdb_get(txn, tb_, &k, &v) != 0) return absl::OkStatus();
     const uint64_t size = v.mv_size;
-    if (int rc = mdb_del(txn, tb_, &k, nullptr); rc != 0) return LmdbError(rc, "cache delete");
+    if (int rc = mdb_del(txn, tb_, &k, nullptr); rc != 0) return Error(rc, "cache delete");
     mdb_del(txn, atime_, &k, nullptr);
     const uint64_t total = TotalBytes(txn);
     if (int rc = SetTotalBytes(txn, total > size ? total - size : 0); rc != 0) {
-      return LmdbError(rc, "cache write");
+      return Error(rc, "cache write");
     }
     return absl::OkStatus();
   }
@@ -363,7 +380,7 @@ class LmdbStore final : public Store {
     if (total <= target_bytes) return 0;
     std::vector<std::pair<uint64_t, std::string>> by_age;
     MDB_cursor* cursor = nullptr;
-    if (int rc = mdb_cursor_open(txn, tb_, &cursor); rc != 0) return LmdbError(rc, "cache scan");
+    if (int rc = mdb_cursor_open(txn, tb_, &cursor); rc != 0) return Error(rc, "cache scan");
     MDB_val k, v;
     for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
@@ -400,13 +417,13 @@ class LmdbStore final : public Store {
     if (added.empty()) return absl::OkStatus();
     index += added;
     MDB_val nv = Val(index);
-    if (int rc = mdb_put(txn, prog_, &k, &nv, 0); rc != 0) return LmdbError(rc, "cache index");
+    if (int rc = mdb_put(txn, prog_, &k, &nv, 0); rc != 0) return Error(rc, "cache index");
     return absl::OkStatus();
   }
 
   absl::Status PutOnce(absl::Span<const KeyValue> entries, const std::string& program) {
     Txn txn(env_, true);
-    if (txn.rc() != 0) return LmdbError(txn.rc(), "cache write");
+    if (txn.rc() != 0) return Error(txn.rc(), "cache write");
     uint64_t total = TotalBytes(txn.get());
     const uint64_t now = NowNs();
     std::vector<std::string> keys;
@@ -415,14 +432,14 @@ class LmdbStore final : public Store {
       MDB_val k = Val(key), v = Val(value);
       const int rc = mdb_put(txn.get(), tb_, &k, &v, MDB_NOOVERWRITE);
       if (rc == MDB_KEYEXIST) continue;
-      if (rc != 0) return LmdbError(rc, "cache write");
+      if (rc != 0) return Error(rc, "cache write");
       total += value.size();
       MDB_val t{8, const_cast<uint64_t*>(&now)};
       if (int rc2 = mdb_put(txn.get(), atime_, &k, &t, 0); rc2 != 0) {
-        return LmdbError(rc2, "cache write");
+        return Error(rc2, "cache write");
       }
     }
-    if (int rc = SetTotalBytes(txn.get(), total); rc != 0) return LmdbError(rc, "cache write");
+    if (int rc = SetTotalBytes(txn.get(), total); rc != 0) return Error(rc, "cache write");
     if (!program.empty()) {
       if (absl::Status s = AppendIndex(txn.get(), program, keys); !s.ok()) return s;
     }
@@ -433,7 +450,7 @@ class LmdbStore final : public Store {
       if (!n.ok()) return n.status();
       evicted = *n;
     }
-    if (int rc = txn.Commit(); rc != 0) return LmdbError(rc, "cache commit");
+    if (int rc = txn.Commit(); rc != 0) return Error(rc, "cache commit");
     std::lock_guard<std::mutex> lock(mutex_);
     evicted_ += evicted;
     return absl::OkStatus();
@@ -450,11 +467,6 @@ class LmdbStore final : public Store {
   uint64_t evicted_ = 0;  // guarded by mutex_
 };
 
-// LMDB's answer for a file that is not (or no longer) an LMDB database.
-bool IsCorruptDatabase(int rc) {
-  return rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == MDB_CORRUPTED ||
-         rc == MDB_PAGE_NOTFOUND;
-}
 
 absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& options) {
   auto warn = [&](const std::string& m) {
