@@ -62,6 +62,8 @@ int RunServer(const ServerConfig& config) {
   ControlService control(name, primary_address);
 
   grpc::ServerBuilder builder;
+  // Bulk messages (a batch of cache entries) may exceed gRPC's 4 MiB default.
+  builder.SetMaxReceiveMessageSize(kMaxServiceMessageBytes);
   int tcp_port = 0;
   if (!config.unix_socket.empty()) {
     builder.AddListeningPort("unix:" + config.unix_socket, grpc::InsecureServerCredentials());

@@ -13,6 +13,9 @@
 
 namespace dbt {
 
+// The largest message a dbt service accepts (its clients split above it).
+inline constexpr int kMaxServiceMessageBytes = 32 << 20;
+
 struct ServerConfig {
   std::string service_name;   // "translator", "executor", "cache"
   std::string unix_socket;    // Path; empty if only TCP is used.

@@ -1,5 +1,8 @@
 #include "services/cache/cache_service.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <chrono>
 #include <utility>
 
@@ -37,7 +40,7 @@ bool ValidProgramKey(const std::string& program) {
 
 CacheService::CacheService(std::unique_ptr<cache::Store> store, std::string backend)
     : store_(std::move(store)), backend_(std::move(backend)) {
-  touch_thread_ = std::thread([this] { TouchLoop(); });
+  writer_ = std::thread([this] { WriterLoop(); });
 }
 
 CacheService::CacheService(std::string reason) : disabled_reason_(std::move(reason)) {}
@@ -53,7 +56,7 @@ CacheService::~CacheService() {
     stopping_ = true;
   }
   touch_cv_.notify_all();
-  touch_thread_.join();
+  writer_.join();
   FlushTouches();
 }
 
@@ -75,13 +78,42 @@ void CacheService::FlushTouches() {
   }
 }
 
-void CacheService::TouchLoop() {
+absl::Status CacheService::Write(std::function<absl::Status()> write) {
+  absl::Status result;
+  bool done = false;
   std::unique_lock<std::mutex> lock(touch_mutex_);
-  while (!stopping_) {
-    touch_cv_.wait_for(lock, std::chrono::seconds(2));
+  if (stopping_) return write();  // the writer is gone: do it here
+  jobs_.push_back({std::move(write), &result, &done});
+  touch_cv_.notify_all();
+  touch_cv_.wait(lock, [&] { return done; });
+  return result;
+}
+
+void CacheService::WriterLoop() {
+  // Idle priority: this thread runs only when no translation (or guest)
+  // wants the CPU. Failing to set it is harmless.
+  sched_param param{};
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+  std::unique_lock<std::mutex> lock(touch_mutex_);
+  auto next_touch = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    touch_cv_.wait_until(lock, next_touch, [&] { return stopping_ || !jobs_.empty(); });
+    std::vector<WriteJob> jobs;
+    jobs.swap(jobs_);
     lock.unlock();
-    FlushTouches();
+    for (WriteJob& job : jobs) {
+      absl::Status s = job.write();
+      std::lock_guard<std::mutex> done_lock(touch_mutex_);
+      *job.result = std::move(s);
+      *job.done = true;
+    }
+    if (!jobs.empty()) touch_cv_.notify_all();
+    if (std::chrono::steady_clock::now() >= next_touch) {
+      FlushTouches();
+      next_touch = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    }
     lock.lock();
+    if (stopping_ && jobs_.empty()) return;
   }
 }
 
@@ -150,7 +182,10 @@ grpc::Status CacheService::Store(grpc::ServerContext*, const v1::CacheStoreReque
     entries.emplace_back(cache::EncodeTbKey(entry->key), bytes);
   }
   if (!entries.empty()) {
-    if (absl::Status s = store_->Put(entries, request->program()); !s.ok()) return ToGrpc(s);
+    const std::string& program = request->program();
+    if (absl::Status s = Write([&] { return store_->Put(entries, program); }); !s.ok()) {
+      return ToGrpc(s);
+    }
   }
   stored_.fetch_add(entries.size());
   response->set_stored(entries.size());

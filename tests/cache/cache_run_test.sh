@@ -85,11 +85,16 @@ while i >= 0:
 open(path, "r+b").write(data)
 print("corrupted", n, "entries")
 PY
+# Run 1 must not use a damaged entry; run 2 finds either the entries run 1
+# stored again (when the damage was only in entries: refused and deleted)
+# or a new database (when LMDB itself failed: moved aside).
 for run in 1 2; do
   "$dbt" run --cache-dir="$store" --stats-json "$work/bad.json" "$cxx" > "$work/bad.txt" 2> "$work/bad_err.txt" || fail "run $run on a damaged store"
   cmp -s "$work/bad.txt" "$work/q_cxx.txt" || fail "damaged store, run $run: output not as qemu"
   [ "$(grep -c "dbt: warning" "$work/bad_err.txt")" -le 1 ] || fail "more than one warning"
-  [ "$(stat_of "$work/bad.json" tbs_translated)" -ge $((cold * 9 / 10)) ] || fail "damaged entries were used"
+  if [ "$run" = 1 ] && [ "$(stat_of "$work/bad.json" tbs_translated)" -lt $((cold * 9 / 10)) ]; then
+    fail "damaged entries were used: $(cat "$work/bad.json")"
+  fi
 done
 "$dbt" run --cache-dir="$store" --stats-json "$work/again.json" "$cxx" > "$work/again.txt" 2>&1 || fail "run after repair"
 [ $(( $(stat_of "$work/again.json" tbs_translated) * 50 )) -le "$cold" ] || fail "not warm after the damaged entries were replaced"

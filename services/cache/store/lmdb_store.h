@@ -1,6 +1,8 @@
 // The embedded store: one LMDB environment in a directory that only its
-// user may write (0700). Multi-process safe (LMDB's lock file); durable at
-// each commit except the last one on a system crash (MDB_NOMETASYNC).
+// user may write (0700). Multi-process safe (flock on DIR/dbt.lock around
+// every transaction); not synced to disk at each commit (MDB_NOSYNC: a
+// system crash may lose recent entries or damage the file, which the next
+// open detects and replaces).
 //
 // Layout (named databases): "tb" key -> entry, "atime" key -> last use
 // (ns since the epoch), "prog" program key -> its index (the TB keys,

@@ -45,12 +45,17 @@ class CacheClient {
   // The program's entries from index position `since` on.
   absl::StatusOr<LoadedEntries> LoadProgram(const std::string& program, uint64_t since,
                                             absl::Duration timeout);
-  // Queues an encoded entry for `program`'s index; sent within ~20 ms.
+  // Queues an encoded entry for `program`'s index; sent when its session
+  // ends (SendSoon), or within 2 s, or once 4096 are queued.
   void Store(const std::string& program, std::string entry);
+  // Sends what is queued now, without waiting (a session ended).
+  void SendSoon();
   // Waits until everything queued before the call was sent (or dropped).
   void Drain();
-  // Why the last call to the service failed ("" if it did not).
-  std::string failure() const;
+  // Why the last call to the service failed ("" if it did not). Also looks
+  // at the connection (at most every 100 ms): a service that went away
+  // while nothing was being sent is a failure too.
+  std::string failure();
   const std::string& address() const { return address_; }
 
  private:
@@ -70,7 +75,8 @@ class CacheClient {
   bool stopping_ = false;
   bool drain_ = false;  // Drain() waits: send without the batching delay
   std::string failure_;
-  absl::Time quiet_until_ = absl::InfinitePast();  // after a failure: drop, do not retry at once
+  absl::Time quiet_until_ = absl::InfinitePast();
+  absl::Time next_probe_ = absl::InfinitePast();  // after a failure: drop, do not retry at once
   std::thread sender_;
 };
 

@@ -116,6 +116,10 @@ std::unique_ptr<SessionCache> SessionCache::Create(ProgramRegistry* registry,
   return c;
 }
 
+SessionCache::~SessionCache() {
+  if (client_ != nullptr) client_->SendSoon();
+}
+
 std::vector<uint8_t> SessionCache::AnswerPreload(uint32_t cursor, codegen::CodeGenBuffer& buffer) {
   if (cursor == 0 && entries_ != nullptr) {
     preloaded_.clear();

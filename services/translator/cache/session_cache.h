@@ -97,6 +97,9 @@ class SessionCache {
   // What the user should hear about the cache, once.
   std::string TakeNotice();
 
+  // The session ended: what it made is sent now.
+  ~SessionCache();
+
  private:
   SessionCache() = default;
 
