@@ -282,7 +282,9 @@ grpc::Status CacheService::Stats(grpc::ServerContext*, const v1::CacheStatsReque
   response->set_store_path(s->location);
   response->set_hits(hits_.load());
   response->set_misses(misses_.load());
-  response->set_rejected_corrupt(rejected_.load());
+  // Entries dropped here (malformed) and by the store (tags that did not
+  // verify).
+  response->set_rejected_corrupt(rejected_.load() + s->rejected);
   response->set_stored(stored_.load());
   response->set_writable(store_->writable());
   response->set_backend(backend_);

@@ -68,10 +68,21 @@ class CacheServiceTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ASSERT_TRUE(testing::PathExists(socket())) << testing::ReadFile(dir_.path() + "/cache.log");
-    channel_ = grpc::CreateChannel("unix:" + socket(), grpc::InsecureChannelCredentials());
+    // A channel of its own (no subchannel shared with the previous server's
+    // channel, which would hand out a dead connection).
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    channel_ = grpc::CreateCustomChannel("unix:" + socket(), grpc::InsecureChannelCredentials(),
+                                         args);
+    // The socket file exists a moment before the server accepts on it.
+    ASSERT_TRUE(channel_->WaitForConnected(std::chrono::system_clock::now() +
+                                           std::chrono::seconds(10)))
+        << testing::ReadFile(dir_.path() + "/cache.log");
     stub_ = v1::Cache::NewStub(channel_);
   }
   void Stop() {
+    stub_.reset();
+    channel_.reset();
     if (child_.pid > 0) {
       kill(child_.pid, SIGTERM);
       const int status = testing::WaitFor(child_.pid, 10000);

@@ -27,6 +27,9 @@ struct StoreStats {
   uint64_t programs = 0;   // program indexes
   uint64_t max_bytes = 0;  // 0: no limit
   uint64_t evicted = 0;    // entries evicted by this process's store
+  // Values this process's store refused because their authentication tag
+  // did not verify (a shared store with a key: redis_store.h).
+  uint64_t rejected = 0;
   std::string location;    // a path or a URL
 };
 
