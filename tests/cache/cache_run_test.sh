@@ -159,4 +159,26 @@ done
 cmp -s "$work/c9.txt" "$work/q_cxx.txt" || fail "ninth run: output not as qemu"
 [ $(( $(stat_of "$work/c9.json" tbs_translated) * 50 )) -le "$cold" ] || fail "not warm after 8 concurrent cold runs"
 echo "8 concurrent cold runs, then a warm one: $(stat_of "$work/c9.json" tbs_translated) translated"
+
+# 9. Two guests of one program at the same time, each with its own private
+# services on one store: B, started while A waits, loads what A translated;
+# A, resumed after B ran its second phase, finds B's translations of it.
+wait_output() { for _ in $(seq 150); do grep -q . "$1" 2>/dev/null && return; sleep 0.1; done; fail "no output in $1"; }
+"$dbt" run --cache-dir="$work/store9" --stats-json "$work/a.json" "$phased" "$work/go_a" > "$work/a.txt" 2> "$work/a_err.txt" &
+apid=$!
+wait_output "$work/a.txt"
+sleep 2.5  # A's translator sends what it stored within 2 s
+"$dbt" run --cache-dir="$work/store9" --stats-json "$work/b.json" "$phased" "$work/go_b" > "$work/b.txt" 2> "$work/b_err.txt" &
+bpid=$!
+wait_output "$work/b.txt"
+touch "$work/go_b"
+wait $bpid || fail "guest B"
+sleep 1.5  # A's translator refreshes its program's entries every 0.5 s
+touch "$work/go_a"
+wait $apid || fail "guest A"
+cmp -s "$work/a.txt" "$work/q_phased.txt" || fail "guest A: output not as qemu"
+cmp -s "$work/b.txt" "$work/q_phased.txt" || fail "guest B: output not as qemu"
+[ "$(stat_of "$work/b.json" tbs_loaded_from_cache)" -gt 100 ] || fail "B did not load what A translated: $(cat "$work/b.json")"
+[ "$(stat_of "$work/a.json" cache_hits)" -gt 10 ] || fail "A did not find what B translated: $(cat "$work/a.json")"
+echo "two guests at once: B loaded $(stat_of "$work/b.json" tbs_loaded_from_cache) of A's TBs, A found $(stat_of "$work/a.json" cache_hits) of B's"
 echo PASS

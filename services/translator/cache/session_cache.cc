@@ -1,5 +1,10 @@
 #include "services/translator/cache/session_cache.h"
 
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -13,6 +18,7 @@ namespace {
 // How long a preload waits for the cache service (it only delays the
 // start: a slow or dead service means a cold run, not a failed one).
 constexpr absl::Duration kLoadTimeout = absl::Seconds(5);
+constexpr auto kRefreshInterval = std::chrono::milliseconds(500);
 
 }  // namespace
 
@@ -27,6 +33,7 @@ void ProgramEntries::Load(CacheClient* client) {
   absl::StatusOr<LoadedEntries> loaded = client->LoadProgram(program_, 0, kLoadTimeout);
   std::lock_guard<std::mutex> lock(mutex_);
   if (loaded.ok()) {
+    version_ = loaded->version;
     for (cache::TbEntry& e : loaded->entries) {
       auto entry = std::make_shared<const cache::TbEntry>(std::move(e));
       by_pc_[{entry->key.pc, entry->key.flags}].push_back(entry);
@@ -74,6 +81,52 @@ void ProgramEntries::Add(std::shared_ptr<const cache::TbEntry> entry) {
   }
   at.push_back(entry);
   order_.push_back(std::move(entry));
+}
+
+void ProgramEntries::Refresh(CacheClient* client) {
+  uint64_t since = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!loaded_ || !load_status_.ok()) return;
+    since = version_;
+  }
+  absl::StatusOr<LoadedEntries> more = client->LoadProgram(program_, since, kLoadTimeout);
+  if (!more.ok() || more->version <= since) return;
+  for (cache::TbEntry& e : more->entries) Add(std::make_shared<const cache::TbEntry>(std::move(e)));
+  std::lock_guard<std::mutex> lock(mutex_);
+  version_ = std::max(version_, more->version);
+}
+
+ProgramRegistry::ProgramRegistry(CacheClient* client) : client_(client) {
+  refresher_ = std::thread([this] { RefreshLoop(); });
+}
+
+ProgramRegistry::~ProgramRegistry() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  refresher_.join();
+}
+
+void ProgramRegistry::RefreshLoop() {
+  sched_param param{};
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!cv_.wait_for(lock, kRefreshInterval, [&] { return stopping_; })) {
+    std::vector<std::shared_ptr<ProgramEntries>> live;
+    for (auto& [program, weak] : programs_) {
+      if (auto p = weak.lock()) live.push_back(std::move(p));
+    }
+    lock.unlock();
+    // A service that is failing is not asked again and again.
+    if (client_->failure().empty()) {
+      for (const auto& p : live) p->Refresh(client_);
+    }
+    live.clear();  // the last reference may go here, outside the lock
+    lock.lock();
+  }
 }
 
 std::shared_ptr<ProgramEntries> ProgramRegistry::Get(const std::string& program) {

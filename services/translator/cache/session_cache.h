@@ -48,6 +48,9 @@ class ProgramEntries {
                                               absl::Span<const uint8_t> bytes);
   void Add(std::shared_ptr<const cache::TbEntry> entry);
   const std::string& program() const { return program_; }
+  // Fetches what other translators stored for this program since the last
+  // load (a guest of the same program running elsewhere). Once loaded.
+  void Refresh(CacheClient* client);
 
  private:
   void Load(CacheClient* client);
@@ -57,6 +60,7 @@ class ProgramEntries {
   std::condition_variable cv_;
   bool loaded_ = false;
   absl::Status load_status_;
+  uint64_t version_ = 0;  // the index version loaded so far
   std::vector<std::shared_ptr<const cache::TbEntry>> order_;
   absl::flat_hash_map<std::pair<uint64_t, uint32_t>,
                       std::vector<std::shared_ptr<const cache::TbEntry>>>
@@ -64,17 +68,26 @@ class ProgramEntries {
   std::thread loader_;
 };
 
-// The ProgramEntries of each program some session uses.
+// The ProgramEntries of each program some session uses, refreshed every
+// kRefreshInterval by a background thread (at idle CPU priority) so that
+// two guests of one program running at once, in different translators,
+// each find what the other stored.
 class ProgramRegistry {
  public:
-  explicit ProgramRegistry(CacheClient* client) : client_(client) {}
+  explicit ProgramRegistry(CacheClient* client);
+  ~ProgramRegistry();
   std::shared_ptr<ProgramEntries> Get(const std::string& program);
   CacheClient* client() const { return client_; }
 
  private:
+  void RefreshLoop();
+
   CacheClient* const client_;
   std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // guarded by mutex_
   absl::flat_hash_map<std::string, std::weak_ptr<ProgramEntries>> programs_;
+  std::thread refresher_;
 };
 
 class SessionCache {
