@@ -30,7 +30,10 @@ ProgramEntries::ProgramEntries(CacheClient* client, std::string program)
 ProgramEntries::~ProgramEntries() { loader_.join(); }
 
 void ProgramEntries::Load(CacheClient* client) {
+  const absl::Time start = absl::Now();
   absl::StatusOr<LoadedEntries> loaded = client->LoadProgram(program_, 0, kLoadTimeout);
+  DBT_LOG(1) << "cache: LoadProgram took " << absl::ToDoubleMilliseconds(absl::Now() - start)
+             << " ms";
   std::lock_guard<std::mutex> lock(mutex_);
   if (loaded.ok()) {
     version_ = loaded->version;
@@ -175,6 +178,7 @@ SessionCache::~SessionCache() {
 
 std::vector<uint8_t> SessionCache::AnswerPreload(uint32_t cursor, codegen::CodeGenBuffer& buffer) {
   if (cursor == 0 && entries_ != nullptr) {
+    const absl::Time start = absl::Now();
     preloaded_.clear();
     if (absl::Status s = entries_->WaitLoaded(kLoadTimeout); !s.ok()) {
       if (notice_.empty()) notice_ = absl::StrCat("the cache is off: ", s.message());
@@ -185,6 +189,8 @@ std::vector<uint8_t> SessionCache::AnswerPreload(uint32_t cursor, codegen::CodeG
         preloaded_.push_back(*std::move(t));
       }
     }
+    DBT_LOG(1) << "cache: preload of " << preloaded_.size() << " TBs placed after "
+               << absl::ToDoubleMilliseconds(absl::Now() - start) << " ms";
   }
   uint32_t next = 0;
   return wire::EncodePreload(preloaded_, cursor, TakeNotice(), &next);
