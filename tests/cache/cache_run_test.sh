@@ -160,6 +160,19 @@ cmp -s "$work/c9.txt" "$work/q_cxx.txt" || fail "ninth run: output not as qemu"
 [ $(( $(stat_of "$work/c9.json" tbs_translated) * 50 )) -le "$cold" ] || fail "not warm after 8 concurrent cold runs"
 echo "8 concurrent cold runs, then a warm one: $(stat_of "$work/c9.json" tbs_translated) translated"
 
+# 10. A full disk: the store on a 200 KiB tmpfs (a mount namespace of its
+# own). Stores fail; the guest runs as without a cache.
+if unshare -m true 2> /dev/null; then
+  mkdir -p "$work/small"
+  unshare -m sh -c 'mount -t tmpfs -o size=200k tmpfs "$1" && exec "$2" run --cache-dir="$1/store" "$3"' \
+    sh "$work/small" "$dbt" "$cxx" > "$work/full.txt" 2> "$work/full_err.txt" || fail "run with a full disk"
+  cmp -s "$work/full.txt" "$work/q_cxx.txt" || fail "full disk: stdout not as qemu"
+  [ "$(grep -c "dbt: warning" "$work/full_err.txt")" -le 1 ] || fail "full disk: more than one warning"
+  echo "a full disk: output as qemu"
+else
+  echo "a full disk: not checked here (no mount namespace: unshare -m failed)"
+fi
+
 # 9. Two guests of one program at the same time, each with its own private
 # services on one store: B, started while A waits, loads what A translated;
 # A, resumed after B ran its second phase, finds B's translations of it.
