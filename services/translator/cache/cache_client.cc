@@ -1,12 +1,10 @@
 #include "services/translator/cache/cache_client.h"
 
-#include <pthread.h>
-#include <sched.h>
-
 #include <chrono>
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/idle_priority.h"
 #include "common/log.h"
 
 namespace dbt::translator {
@@ -141,8 +139,7 @@ void CacheClient::Drain() {
 void CacheClient::SenderLoop() {
   // Idle priority: stores wait while translations (and the guest) want the
   // CPU.
-  sched_param param{};
-  pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+  RunAtIdlePriority();
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     if (queue_.empty()) {

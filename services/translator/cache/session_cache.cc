@@ -1,13 +1,11 @@
 #include "services/translator/cache/session_cache.h"
 
-#include <pthread.h>
-#include <sched.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/idle_priority.h"
 #include "common/log.h"
 #include "services/translator/cache/build_id.h"
 #include "services/translator/cache/entry_convert.h"
@@ -114,8 +112,7 @@ ProgramRegistry::~ProgramRegistry() {
 }
 
 void ProgramRegistry::RefreshLoop() {
-  sched_param param{};
-  pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+  RunAtIdlePriority();
   std::unique_lock<std::mutex> lock(mutex_);
   while (!cv_.wait_for(lock, kRefreshInterval, [&] { return stopping_; })) {
     std::vector<std::shared_ptr<ProgramEntries>> live;
