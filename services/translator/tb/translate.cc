@@ -24,10 +24,20 @@ absl::StatusOr<TranslatedTb> TranslateBlock(ir::Block& block, codegen::CodeGenBu
   // into the buffer: what the translator keeps (options.code_copy, the
   // cache's entries) is what it emitted, never bytes read back from a
   // buffer that an executor maps writable.
+  // 256 KiB holds any TB seen so far; a larger one gets a region's worth
+  // (never zero-filling 16 MiB per session thread for nothing).
   thread_local std::vector<uint8_t> scratch;
-  scratch.resize(buffer.region_size());
+  constexpr size_t kUsualScratch = 256 << 10;
+  if (scratch.size() < std::min(buffer.region_size(), kUsualScratch)) {
+    scratch.resize(std::min(buffer.region_size(), kUsualScratch));
+  }
   absl::StatusOr<backend::x86_64::HostCode> code =
       backend::x86_64::GenerateHostCode(block, scratch.data(), scratch.size());
+  if (code.status().code() == absl::StatusCode::kResourceExhausted &&
+      scratch.size() < buffer.region_size()) {
+    scratch.resize(buffer.region_size());
+    code = backend::x86_64::GenerateHostCode(block, scratch.data(), scratch.size());
+  }
   if (code.status().code() == absl::StatusCode::kResourceExhausted) {
     return absl::OutOfRangeError("TB code is larger than a code_gen_buffer region");
   }
