@@ -11,8 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -29,52 +27,17 @@
 #include "absl/strings/str_cat.h"
 #include "common/cache/tb_entry.h"
 #include "gtest/gtest.h"
+#include "services/cache/store/store_test_util.h"
 
-namespace dbt::cache {
+// The namespace of the shared test support (store_test_util.h): its helpers
+// need no qualifying.
+namespace dbt::cache::testing {
 namespace {
 
 // An unprivileged uid/gid for the cases root would otherwise pass regardless
 // of permission bits ("nobody" on Debian).
 constexpr uid_t kNobodyUid = 65534;
 constexpr gid_t kNobodyGid = 65534;
-
-// The 48-byte key of TB number `i` (distinct i, distinct keys).
-std::string Key(uint64_t i, uint64_t space = 0) {
-  TbKey k;
-  k.abi = 3;
-  k.build = 0xb0b0 + space;
-  k.pc = 0x10000 + 4 * i;
-  k.guest_size = 4;
-  k.hash = ContentHash{i * 0x9e3779b97f4a7c15ull + space, ~i};
-  return EncodeTbKey(k);
-}
-
-std::string Program(uint64_t i) {
-  ProgramKey p;
-  p.abi = 3;
-  p.file_hash = ContentHash{0x1000 + i, i};
-  return EncodeProgramKey(p);
-}
-
-// An entry's value is a function of its key (as the store assumes): `size`
-// bytes derived from the key, so that a mixed-up value shows.
-std::string ValueFor(const std::string& key, size_t size) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
-  std::string v(size, '\0');
-  for (size_t i = 0; i < size; ++i) {
-    h = h * 6364136223846793005ull + 1442695040888963407ull;
-    v[i] = static_cast<char>(h >> 56);
-  }
-  return v;
-}
-
-// A value whose size also follows from the key: 40..295 bytes.
-std::string ValueFor(const std::string& key) {
-  uint64_t h = 0;
-  for (unsigned char c : key) h = h * 131 + c;
-  return ValueFor(key, 40 + h % 256);
-}
 
 int RemoveOne(const char* path, const struct stat*, int type, struct FTW*) {
   if (type == FTW_DP || type == FTW_D || type == FTW_DNR) {
@@ -135,25 +98,6 @@ absl::StatusOr<Opened> Open(const std::string& dir, uint64_t max_bytes = 64ull <
   ASSERT_TRUE(var##_or.ok()) << var##_or.status();                   \
   Store& var = *var##_or->store;                                     \
   EXPECT_TRUE(var##_or->warnings->empty()) << var##_or->warnings->front()
-
-std::string GetOne(Store& store, const std::string& key) {
-  absl::StatusOr<std::vector<std::string>> v = store.Get({key});
-  EXPECT_TRUE(v.ok()) << v.status();
-  if (!v.ok() || v->size() != 1) return "<error>";
-  return (*v)[0];
-}
-
-StoreStats StatsOf(Store& store) {
-  absl::StatusOr<StoreStats> s = store.Stats();
-  EXPECT_TRUE(s.ok()) << s.status();
-  return s.ok() ? *s : StoreStats{};
-}
-
-ProgramIndex IndexOf(Store& store, const std::string& program, uint64_t since = 0) {
-  absl::StatusOr<ProgramIndex> i = store.GetIndex(program, since);
-  EXPECT_TRUE(i.ok()) << i.status();
-  return i.ok() ? *i : ProgramIndex{};
-}
 
 mode_t ModeOf(const std::string& path) {
   struct stat st;
@@ -221,21 +165,7 @@ TEST(LmdbStoreTest, PutGetRoundTripAndStats) {
 TEST(LmdbStoreTest, PutOfAnExistingKeyChangesNothing) {
   TempDir tmp;
   OPEN_OR_FAIL(store, tmp / "cache");
-  const std::string a = ValueFor(Key(1), 50);
-  ASSERT_TRUE(store.Put({{Key(1), a}}, "").ok());
-  // Same key again (with another value, alone and together with a new one,
-  // and twice in one batch): the first value stays, bytes count it once.
-  ASSERT_TRUE(store.Put({{Key(1), std::string(500, 'x')}}, "").ok());
-  ASSERT_TRUE(store.Put({{Key(2), std::string(20, 'b')},
-                         {Key(1), std::string(9, 'y')},
-                         {Key(2), std::string(30, 'c')}},
-                        "")
-                  .ok());
-  EXPECT_EQ(GetOne(store, Key(1)), a);
-  EXPECT_EQ(GetOne(store, Key(2)), std::string(20, 'b'));
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, 2u);
-  EXPECT_EQ(st.bytes, 70u);
+  ASSERT_NO_FATAL_FAILURE(ExpectPutOfAnExistingKeyChangesNothing(store));
 }
 
 // --- Program indexes --------------------------------------------------------
@@ -245,34 +175,8 @@ TEST(LmdbStoreTest, ProgramIndexKeepsFirstStoredOrderEachKeyOnce) {
   OPEN_OR_FAIL(store, tmp / "cache");
   const std::string p = Program(1), q = Program(2);
   ASSERT_EQ(Key(0).size(), kTbKeyBytes);
-
-  ProgramIndex unknown = IndexOf(store, p);
-  EXPECT_TRUE(unknown.keys.empty());
-  EXPECT_EQ(unknown.version, 0u);
-
-  // Without a program nothing is indexed.
-  ASSERT_TRUE(store.Put({{Key(9), "v9"}}, "").ok());
-  EXPECT_EQ(StatsOf(store).programs, 0u);
-
-  ASSERT_TRUE(store.Put({{Key(2), "v2"}, {Key(0), "v0"}, {Key(1), "v1"}}, p).ok());
-  ProgramIndex i1 = IndexOf(store, p);
-  EXPECT_EQ(i1.keys, (std::vector<std::string>{Key(2), Key(0), Key(1)}));
-  EXPECT_EQ(i1.version, 3u);
-
-  // Key(0) again (already stored and indexed), Key(3) new, Key(9) stored
-  // earlier without a program: indexed now, in this order, each once.
-  ASSERT_TRUE(store.Put({{Key(0), "v0"}, {Key(3), "v3"}, {Key(9), "v9"}, {Key(3), "v3"}}, p).ok());
-  ProgramIndex i2 = IndexOf(store, p);
-  EXPECT_EQ(i2.keys, (std::vector<std::string>{Key(2), Key(0), Key(1), Key(3), Key(9)}));
-  EXPECT_EQ(i2.version, 5u);
-
-  // since: only what came after.
-  ProgramIndex tail = IndexOf(store, p, 3);
-  EXPECT_EQ(tail.keys, (std::vector<std::string>{Key(3), Key(9)}));
-  EXPECT_EQ(tail.version, 5u);
-  ProgramIndex none = IndexOf(store, p, 5);
-  EXPECT_TRUE(none.keys.empty());
-  EXPECT_EQ(none.version, 5u);
+  // Index p to Key(2), Key(0), Key(1), Key(3), Key(9) (version 5).
+  ASSERT_NO_FATAL_FAILURE(ExpectIndexInFirstStoredOrder(store, p));
   ProgramIndex beyond = IndexOf(store, p, 1000);
   EXPECT_TRUE(beyond.keys.empty());
   EXPECT_EQ(beyond.version, 5u);
@@ -284,13 +188,7 @@ TEST(LmdbStoreTest, ProgramIndexKeepsFirstStoredOrderEachKeyOnce) {
   EXPECT_EQ(i3.version, 7u);
   ASSERT_TRUE(store.AddToIndex(p, {Key(0), Key(4)}).ok());
   EXPECT_EQ(IndexOf(store, p).version, 7u);
-
-  // Indexes are per program.
-  ASSERT_TRUE(store.AddToIndex(q, {Key(4), Key(0)}).ok());
-  EXPECT_EQ(IndexOf(store, q).keys, (std::vector<std::string>{Key(4), Key(0)}));
-  EXPECT_EQ(IndexOf(store, p).version, 7u);
-  EXPECT_EQ(StatsOf(store).programs, 2u);
-  EXPECT_EQ(IndexOf(store, Program(3)).version, 0u);
+  ASSERT_NO_FATAL_FAILURE(ExpectIndexesArePerProgram(store, p, q, /*p_version=*/7));
 }
 
 // --- Eviction ---------------------------------------------------------------
@@ -298,69 +196,28 @@ TEST(LmdbStoreTest, ProgramIndexKeepsFirstStoredOrderEachKeyOnce) {
 TEST(LmdbStoreTest, PutOverTheLimitEvictsLeastRecentlyStoredFirst) {
   TempDir tmp;
   OPEN_OR_FAIL(store, tmp / "cache", 1000);
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(store.Put({{Key(i), ValueFor(Key(i), 300)}}, "").ok());
-    Pause();
-  }
+  ASSERT_TRUE(PutOneByOne(store, 3, 300, Pause).ok());
   EXPECT_EQ(StatsOf(store).bytes, 900u);
   EXPECT_EQ(StatsOf(store).evicted, 0u);
-  ASSERT_TRUE(store.Put({{Key(3), ValueFor(Key(3), 300)}}, "").ok());  // 1200 > 1000
-  EXPECT_EQ(GetOne(store, Key(0)), "");
-  for (int i = 1; i < 4; ++i) EXPECT_EQ(GetOne(store, Key(i)), ValueFor(Key(i), 300)) << i;
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, 3u);
-  EXPECT_EQ(st.bytes, 900u);
-  EXPECT_EQ(st.evicted, 1u);
+  ASSERT_NO_FATAL_FAILURE(ExpectAFourthEntryEvicts(store, /*evicted=*/0));
+  EXPECT_EQ(StatsOf(store).bytes, 900u);
 }
 
 TEST(LmdbStoreTest, TouchMakesAnEntryRecentlyUsed) {
   TempDir tmp;
   OPEN_OR_FAIL(store, tmp / "cache", 1000);
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(store.Put({{Key(i), ValueFor(Key(i), 300)}}, "").ok());
-    Pause();
-  }
+  ASSERT_TRUE(PutOneByOne(store, 3, 300, Pause).ok());
   ASSERT_TRUE(store.Touch({Key(0), Key(77)}).ok());  // Key(77) is absent: ignored
   Pause();
-  ASSERT_TRUE(store.Put({{Key(3), ValueFor(Key(3), 300)}}, "").ok());
-  EXPECT_EQ(GetOne(store, Key(0)), ValueFor(Key(0), 300));
-  EXPECT_EQ(GetOne(store, Key(1)), "");  // now the least recently used
-  EXPECT_EQ(GetOne(store, Key(2)), ValueFor(Key(2), 300));
-  EXPECT_EQ(GetOne(store, Key(3)), ValueFor(Key(3), 300));
-  EXPECT_EQ(StatsOf(store).evicted, 1u);
-  // Touch did not store Key(77).
-  EXPECT_EQ(StatsOf(store).entries, 3u);
+  // Key(1) is now the least recently used; 3 entries: Touch did not store
+  // Key(77).
+  ASSERT_NO_FATAL_FAILURE(ExpectAFourthEntryEvicts(store, /*evicted=*/1));
 }
 
 TEST(LmdbStoreTest, EvictDeletesLeastRecentlyUsedDownToTarget) {
   TempDir tmp;
   OPEN_OR_FAIL(store, tmp / "cache", 0);  // no limit: only explicit eviction
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store.Put({{Key(i), ValueFor(Key(i), 100)}}, "").ok());
-    Pause();
-  }
-  ASSERT_TRUE(store.Touch({Key(0)}).ok());  // order now 1 2 3 4 0
-  absl::StatusOr<uint64_t> none = store.Evict(500);
-  ASSERT_TRUE(none.ok()) << none.status();
-  EXPECT_EQ(*none, 0u);
-  EXPECT_EQ(StatsOf(store).entries, 5u);
-
-  absl::StatusOr<uint64_t> n = store.Evict(250);
-  ASSERT_TRUE(n.ok()) << n.status();
-  EXPECT_EQ(*n, 3u);
-  for (int i : {1, 2, 3}) EXPECT_EQ(GetOne(store, Key(i)), "") << i;
-  for (int i : {4, 0}) EXPECT_EQ(GetOne(store, Key(i)), ValueFor(Key(i), 100)) << i;
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, 2u);
-  EXPECT_EQ(st.bytes, 200u);
-  EXPECT_EQ(st.evicted, 3u);
-  EXPECT_EQ(st.max_bytes, 0u);
-
-  absl::StatusOr<uint64_t> all = store.Evict(0);
-  ASSERT_TRUE(all.ok()) << all.status();
-  EXPECT_EQ(*all, 2u);
-  EXPECT_EQ(StatsOf(store).bytes, 0u);
-  EXPECT_EQ(StatsOf(store).evicted, 5u);
+  ASSERT_NO_FATAL_FAILURE(ExpectEvictDownToTargetLeastRecentlyUsedFirst(store, Pause));
 }
 
 // --- Sweep and Clear ---------------------------------------------------------
@@ -411,12 +268,7 @@ TEST(LmdbStoreTest, ClearEmptiesEverything) {
   absl::StatusOr<uint64_t> n = store.Clear();
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(*n, 7u);
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, 0u);
-  EXPECT_EQ(st.bytes, 0u);
-  EXPECT_EQ(st.programs, 0u);
-  EXPECT_EQ(GetOne(store, Key(3)), "");
-  EXPECT_EQ(IndexOf(store, Program(1)).version, 0u);
+  ExpectNothingStored(store, Key(3), Program(1));
   EXPECT_TRUE(IndexOf(store, Program(1)).keys.empty());
 
   absl::StatusOr<uint64_t> again = store.Clear();
@@ -695,108 +547,29 @@ TEST(LmdbStoreTest, ACorruptDatabaseIsMovedAsideAndANewOneStarted) {
 TEST(LmdbStoreTest, ThreadsShareOneStore) {
   TempDir tmp;
   OPEN_OR_FAIL(store, tmp / "cache");
-  constexpr int kThreads = 6, kOwn = 100, kShared = 40;
   const std::string program = Program(5);
-  std::atomic<int> errors{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kOwn + kShared; ++i) {
-        const std::string key = i % 7 == 6 && i / 7 < kShared ? Key((i / 7 + t * 3) % kShared, 1000)
-                                                              : Key(t * 1000 + i, 1);
-        if (!store.Put({{key, ValueFor(key)}}, program).ok()) ++errors;
-        absl::StatusOr<std::vector<std::string>> got = store.Get({key});
-        if (!got.ok() || (*got)[0] != ValueFor(key)) ++errors;
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  EXPECT_EQ(errors.load(), 0);
-  ProgramIndex index = IndexOf(store, program);
-  std::set<std::string> unique(index.keys.begin(), index.keys.end());
-  EXPECT_EQ(unique.size(), index.keys.size());
-  EXPECT_EQ(index.version, index.keys.size());
-  uint64_t bytes = 0;
-  for (const std::string& k : unique) bytes += ValueFor(k).size();
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, unique.size());
-  EXPECT_EQ(st.bytes, bytes);
+  EXPECT_EQ(StoreFromSixThreads(store, program, /*touch=*/false), 0);
+  ExpectEachIndexedKeyStoredOnce(store, program, /*tag_bytes=*/0);
 }
 
 TEST(LmdbStoreTest, ProcessesWritingAtOnceLoseNothingAndDuplicateNothing) {
   TempDir tmp;
   const std::string dir = tmp / "cache";  // created by the children, racing
-  constexpr int kProcs = 8, kOwn = 200, kShared = 50;
+  const WriterKeys writers{.procs = 8, .own = 200, .shared = 50};
   const std::string program = Program(7);
-  auto own_key = [](int proc, int i) { return Key(static_cast<uint64_t>(proc) * 10000 + i, 1); };
-  auto shared_key = [](int i) { return Key(static_cast<uint64_t>(i), 2); };
-  // Each process's order: a shared key after every four own keys, the shared
-  // ones rotated differently per process.
-  auto order = [&](int proc) {
-    std::vector<std::string> keys;
-    for (int own = 0, shared = 0; own < kOwn || shared < kShared;) {
-      if (own < kOwn && (keys.size() % 5 != 4 || shared == kShared)) {
-        keys.push_back(own_key(proc, own++));
-      } else {
-        keys.push_back(shared_key((shared++ + proc * 7) % kShared));
-      }
+  ASSERT_NO_FATAL_FAILURE(RunProcessesAtOnce(writers.procs, [&](int proc) {
+    absl::StatusOr<Opened> o = Open(dir);
+    if (!o.ok()) {
+      fprintf(stderr, "child %d: open: %s\n", proc, o.status().ToString().c_str());
+      return 2;
     }
-    return keys;
-  };
-
-  int barrier[2];
-  ASSERT_EQ(pipe(barrier), 0);
-  fflush(nullptr);
-  std::vector<pid_t> pids;
-  for (int proc = 0; proc < kProcs; ++proc) {
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0) << strerror(errno);
-    if (pid == 0) {
-      close(barrier[1]);
-      char c;
-      while (read(barrier[0], &c, 1) < 0 && errno == EINTR) {
-      }
-      absl::StatusOr<Opened> o = Open(dir);
-      if (!o.ok()) {
-        fprintf(stderr, "child %d: open: %s\n", proc, o.status().ToString().c_str());
-        _exit(2);
-      }
-      const std::vector<std::string> keys = order(proc);
-      for (size_t i = 0; i < keys.size(); i += 5) {
-        std::vector<KeyValue> batch;
-        for (size_t j = i; j < std::min(keys.size(), i + 5); ++j) {
-          batch.emplace_back(keys[j], ValueFor(keys[j]));
-        }
-        if (absl::Status s = o->store->Put(batch, program); !s.ok()) {
-          fprintf(stderr, "child %d: put: %s\n", proc, s.ToString().c_str());
-          _exit(3);
-        }
-      }
-      absl::StatusOr<std::vector<std::string>> got = o->store->Get(keys);
-      if (!got.ok()) _exit(4);
-      for (size_t i = 0; i < keys.size(); ++i) {
-        if ((*got)[i] != ValueFor(keys[i])) _exit(5);
-      }
-      o->store.reset();
-      _exit(0);
-    }
-    pids.push_back(pid);
-  }
-  close(barrier[0]);
-  close(barrier[1]);  // go
-  for (size_t i = 0; i < pids.size(); ++i) {
-    int status = 0;
-    ASSERT_EQ(waitpid(pids[i], &status, 0), pids[i]);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << "child " << i << " status " << status;
-  }
+    const int code = StoreAndReadBack(*o->store, writers.Order(proc), program, proc);
+    o->store.reset();
+    return code;
+  }));
 
   OPEN_OR_FAIL(store, dir);
-  std::vector<std::string> all;
-  for (int proc = 0; proc < kProcs; ++proc) {
-    for (int i = 0; i < kOwn; ++i) all.push_back(own_key(proc, i));
-  }
-  for (int i = 0; i < kShared; ++i) all.push_back(shared_key(i));
+  const std::vector<std::string> all = writers.All();
   uint64_t bytes = 0;
   for (const std::string& k : all) bytes += ValueFor(k).size();
 
@@ -819,13 +592,13 @@ TEST(LmdbStoreTest, ProcessesWritingAtOnceLoseNothingAndDuplicateNothing) {
   // Each process's own keys are in the order it stored them.
   std::map<std::string, size_t> position;
   for (size_t i = 0; i < index.keys.size(); ++i) position[index.keys[i]] = i;
-  for (int proc = 0; proc < kProcs; ++proc) {
-    for (int i = 1; i < kOwn; ++i) {
-      ASSERT_LT(position[own_key(proc, i - 1)], position[own_key(proc, i)])
+  for (int proc = 0; proc < writers.procs; ++proc) {
+    for (int i = 1; i < writers.own; ++i) {
+      ASSERT_LT(position[writers.Own(proc, i - 1)], position[writers.Own(proc, i)])
           << "process " << proc << " key " << i;
     }
   }
 }
 
 }  // namespace
-}  // namespace dbt::cache
+}  // namespace dbt::cache::testing

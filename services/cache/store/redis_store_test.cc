@@ -12,8 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -34,51 +32,14 @@
 #include "absl/time/time.h"
 #include "common/cache/tb_entry.h"
 #include "gtest/gtest.h"
+#include "services/cache/store/store_test_util.h"
 
-namespace dbt::cache {
+// The namespace of the shared test support (store_test_util.h): its helpers
+// need no qualifying.
+namespace dbt::cache::testing {
 namespace {
 
 constexpr char kRedisServer[] = "/usr/bin/redis-server";
-
-// --- Keys and values (as lmdb_store_test) ----------------------------------------
-
-// The 48-byte key of TB number `i` (distinct i, distinct keys).
-std::string Key(uint64_t i, uint64_t space = 0) {
-  TbKey k;
-  k.abi = 3;
-  k.build = 0xb0b0 + space;
-  k.pc = 0x10000 + 4 * i;
-  k.guest_size = 4;
-  k.hash = ContentHash{i * 0x9e3779b97f4a7c15ull + space, ~i};
-  return EncodeTbKey(k);
-}
-
-std::string Program(uint64_t i) {
-  ProgramKey p;
-  p.abi = 3;
-  p.file_hash = ContentHash{0x1000 + i, i};
-  return EncodeProgramKey(p);
-}
-
-// An entry's value is a function of its key (as the store assumes): `size`
-// bytes derived from the key, so that a mixed-up value shows.
-std::string ValueFor(const std::string& key, size_t size) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
-  std::string v(size, '\0');
-  for (size_t i = 0; i < size; ++i) {
-    h = h * 6364136223846793005ull + 1442695040888963407ull;
-    v[i] = static_cast<char>(h >> 56);
-  }
-  return v;
-}
-
-// A value whose size also follows from the key: 40..295 bytes.
-std::string ValueFor(const std::string& key) {
-  uint64_t h = 0;
-  for (unsigned char c : key) h = h * 131 + c;
-  return ValueFor(key, 40 + h % 256);
-}
 
 // Long enough for two entries with the same millisecond to be unlikely.
 void Pause() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
@@ -291,25 +252,6 @@ class RedisStoreTest : public ::testing::Test {
   ASSERT_TRUE(var##_or.ok()) << var##_or.status();                           \
   Store& var = **var##_or
 
-std::string GetOne(Store& store, const std::string& key) {
-  absl::StatusOr<std::vector<std::string>> v = store.Get({key});
-  EXPECT_TRUE(v.ok()) << v.status();
-  if (!v.ok() || v->size() != 1) return "<error>";
-  return (*v)[0];
-}
-
-StoreStats StatsOf(Store& store) {
-  absl::StatusOr<StoreStats> s = store.Stats();
-  EXPECT_TRUE(s.ok()) << s.status();
-  return s.ok() ? *s : StoreStats{};
-}
-
-ProgramIndex IndexOf(Store& store, const std::string& program, uint64_t since = 0) {
-  absl::StatusOr<ProgramIndex> i = store.GetIndex(program, since);
-  EXPECT_TRUE(i.ok()) << i.status();
-  return i.ok() ? *i : ProgramIndex{};
-}
-
 // --- URLs ------------------------------------------------------------------------
 
 TEST(ParseRedisUrlTest, AcceptsHostPortAndDatabase) {
@@ -456,20 +398,7 @@ TEST_F(RedisStoreTest, PutGetRoundTripAndStats) {
 
 TEST_F(RedisStoreTest, PutOfAnExistingKeyChangesNothing) {
   OPEN_OR_FAIL(store, Options());
-  const std::string a = ValueFor(Key(1), 50);
-  ASSERT_TRUE(store.Put({{Key(1), a}}, "").ok());
-  // Same key again (with another value, alone and together with a new one,
-  // and twice in one batch): the first value stays, bytes count it once.
-  ASSERT_TRUE(store.Put({{Key(1), std::string(500, 'x')}}, "").ok());
-  const std::vector<KeyValue> again = {{Key(2), std::string(20, 'b')},
-                                       {Key(1), std::string(9, 'y')},
-                                       {Key(2), std::string(30, 'c')}};
-  ASSERT_TRUE(store.Put(again, "").ok());
-  EXPECT_EQ(GetOne(store, Key(1)), a);
-  EXPECT_EQ(GetOne(store, Key(2)), std::string(20, 'b'));
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, 2u);
-  EXPECT_EQ(st.bytes, 70u);
+  ASSERT_NO_FATAL_FAILURE(ExpectPutOfAnExistingKeyChangesNothing(store));
 }
 
 TEST_F(RedisStoreTest, PrefixesAreSeparateNamespaces) {
@@ -507,34 +436,8 @@ TEST_F(RedisStoreTest, ProgramIndexKeepsFirstStoredOrderEachKeyOnce) {
   OPEN_OR_FAIL(store, Options());
   const std::string p = Program(1), q = Program(2);
   ASSERT_EQ(Key(0).size(), kTbKeyBytes);
-
-  ProgramIndex unknown = IndexOf(store, p);
-  EXPECT_TRUE(unknown.keys.empty());
-  EXPECT_EQ(unknown.version, 0u);
-
-  // Without a program nothing is indexed.
-  ASSERT_TRUE(store.Put({{Key(9), "v9"}}, "").ok());
-  EXPECT_EQ(StatsOf(store).programs, 0u);
-
-  ASSERT_TRUE(store.Put({{Key(2), "v2"}, {Key(0), "v0"}, {Key(1), "v1"}}, p).ok());
-  ProgramIndex i1 = IndexOf(store, p);
-  EXPECT_EQ(i1.keys, (std::vector<std::string>{Key(2), Key(0), Key(1)}));
-  EXPECT_EQ(i1.version, 3u);
-
-  // Key(0) again (already stored and indexed), Key(3) new, Key(9) stored
-  // earlier without a program: indexed now, in this order, each once.
-  ASSERT_TRUE(store.Put({{Key(0), "v0"}, {Key(3), "v3"}, {Key(9), "v9"}, {Key(3), "v3"}}, p).ok());
-  ProgramIndex i2 = IndexOf(store, p);
-  EXPECT_EQ(i2.keys, (std::vector<std::string>{Key(2), Key(0), Key(1), Key(3), Key(9)}));
-  EXPECT_EQ(i2.version, 5u);
-
-  // since: only what came after.
-  ProgramIndex tail = IndexOf(store, p, 3);
-  EXPECT_EQ(tail.keys, (std::vector<std::string>{Key(3), Key(9)}));
-  EXPECT_EQ(tail.version, 5u);
-  ProgramIndex none = IndexOf(store, p, 5);
-  EXPECT_TRUE(none.keys.empty());
-  EXPECT_EQ(none.version, 5u);
+  // Index p to Key(2), Key(0), Key(1), Key(3), Key(9) (version 5).
+  ASSERT_NO_FATAL_FAILURE(ExpectIndexInFirstStoredOrder(store, p));
   ProgramIndex beyond = IndexOf(store, p, ~uint64_t{0});
   EXPECT_TRUE(beyond.keys.empty());
   EXPECT_EQ(beyond.version, 5u);
@@ -548,13 +451,7 @@ TEST_F(RedisStoreTest, ProgramIndexKeepsFirstStoredOrderEachKeyOnce) {
   ASSERT_TRUE(store.AddToIndex(p, {Key(0), Key(4)}).ok());
   ASSERT_TRUE(store.AddToIndex(p, {}).ok());
   EXPECT_EQ(IndexOf(store, p).version, 7u);
-
-  // Indexes are per program.
-  ASSERT_TRUE(store.AddToIndex(q, {Key(4), Key(0)}).ok());
-  EXPECT_EQ(IndexOf(store, q).keys, (std::vector<std::string>{Key(4), Key(0)}));
-  EXPECT_EQ(IndexOf(store, p).version, 7u);
-  EXPECT_EQ(StatsOf(store).programs, 2u);
-  EXPECT_EQ(IndexOf(store, Program(3)).version, 0u);
+  ASSERT_NO_FATAL_FAILURE(ExpectIndexesArePerProgram(store, p, q, /*p_version=*/7));
 }
 
 // --- Authentication ------------------------------------------------------------------
@@ -721,12 +618,7 @@ TEST_F(RedisStoreTest, ClearDeletesEveryKeyOfTheNamespaceAndNoOther) {
   absl::StatusOr<uint64_t> n = store.Clear();
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(*n, 1500u);
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, 0u);
-  EXPECT_EQ(st.bytes, 0u);
-  EXPECT_EQ(st.programs, 0u);
-  EXPECT_EQ(GetOne(store, Key(3)), "");
-  EXPECT_EQ(IndexOf(store, Program(1)).version, 0u);
+  ExpectNothingStored(store, Key(3), Program(1));
   EXPECT_EQ(raw.Keys("*"), std::set<std::string>{"elsewhere:x"});
 
   // Usable afterwards, indexes start again.
@@ -739,69 +631,29 @@ TEST_F(RedisStoreTest, ClearDeletesEveryKeyOfTheNamespaceAndNoOther) {
 
 TEST_F(RedisStoreTest, PutOverTheLimitEvictsLeastRecentlyStoredFirst) {
   OPEN_OR_FAIL(store, Options("", 1000));
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(store.Put({{Key(i), ValueFor(Key(i), 300)}}, "").ok());
-    Pause();
-  }
+  ASSERT_TRUE(PutOneByOne(store, 3, 300, Pause).ok());
   EXPECT_EQ(StatsOf(store).bytes, 900u);
   EXPECT_EQ(StatsOf(store).evicted, 0u);
-  ASSERT_TRUE(store.Put({{Key(3), ValueFor(Key(3), 300)}}, "").ok());  // 1200 > 1000
-  EXPECT_EQ(GetOne(store, Key(0)), "");
-  for (int i = 1; i < 4; ++i) EXPECT_EQ(GetOne(store, Key(i)), ValueFor(Key(i), 300)) << i;
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, 3u);
-  EXPECT_EQ(st.bytes, 900u);
-  EXPECT_EQ(st.evicted, 1u);
+  ASSERT_NO_FATAL_FAILURE(ExpectAFourthEntryEvicts(store, /*evicted=*/0));
+  EXPECT_EQ(StatsOf(store).bytes, 900u);
   RawClient raw(server_.port());
   EXPECT_EQ(raw.Get("dbt:tb:" + Key(0)), "");
 }
 
 TEST_F(RedisStoreTest, TouchMakesAnEntryRecentlyUsed) {
   OPEN_OR_FAIL(store, Options("", 1000));
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(store.Put({{Key(i), ValueFor(Key(i), 300)}}, "").ok());
-    Pause();
-  }
+  ASSERT_TRUE(PutOneByOne(store, 3, 300, Pause).ok());
   ASSERT_TRUE(store.Touch({Key(0), Key(77)}).ok());  // Key(77) is absent: ignored
   ASSERT_TRUE(store.Touch({}).ok());
   Pause();
-  ASSERT_TRUE(store.Put({{Key(3), ValueFor(Key(3), 300)}}, "").ok());
-  EXPECT_EQ(GetOne(store, Key(0)), ValueFor(Key(0), 300));
-  EXPECT_EQ(GetOne(store, Key(1)), "");  // now the least recently used
-  EXPECT_EQ(GetOne(store, Key(2)), ValueFor(Key(2), 300));
-  EXPECT_EQ(GetOne(store, Key(3)), ValueFor(Key(3), 300));
-  EXPECT_EQ(StatsOf(store).evicted, 1u);
-  EXPECT_EQ(StatsOf(store).entries, 3u);  // Touch did not store Key(77)
+  // Key(1) is now the least recently used; 3 entries: Touch did not store
+  // Key(77).
+  ASSERT_NO_FATAL_FAILURE(ExpectAFourthEntryEvicts(store, /*evicted=*/1));
 }
 
 TEST_F(RedisStoreTest, EvictDeletesLeastRecentlyUsedDownToTarget) {
   OPEN_OR_FAIL(store, Options());  // no limit: only explicit eviction
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store.Put({{Key(i), ValueFor(Key(i), 100)}}, "").ok());
-    Pause();
-  }
-  ASSERT_TRUE(store.Touch({Key(0)}).ok());  // order now 1 2 3 4 0
-  absl::StatusOr<uint64_t> none = store.Evict(500);
-  ASSERT_TRUE(none.ok()) << none.status();
-  EXPECT_EQ(*none, 0u);
-  EXPECT_EQ(StatsOf(store).entries, 5u);
-
-  absl::StatusOr<uint64_t> n = store.Evict(250);
-  ASSERT_TRUE(n.ok()) << n.status();
-  EXPECT_EQ(*n, 3u);
-  for (int i : {1, 2, 3}) EXPECT_EQ(GetOne(store, Key(i)), "") << i;
-  for (int i : {4, 0}) EXPECT_EQ(GetOne(store, Key(i)), ValueFor(Key(i), 100)) << i;
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, 2u);
-  EXPECT_EQ(st.bytes, 200u);
-  EXPECT_EQ(st.evicted, 3u);
-  EXPECT_EQ(st.max_bytes, 0u);
-
-  absl::StatusOr<uint64_t> all = store.Evict(0);
-  ASSERT_TRUE(all.ok()) << all.status();
-  EXPECT_EQ(*all, 2u);
-  EXPECT_EQ(StatsOf(store).bytes, 0u);
-  EXPECT_EQ(StatsOf(store).evicted, 5u);
+  ASSERT_NO_FATAL_FAILURE(ExpectEvictDownToTargetLeastRecentlyUsedFirst(store, Pause));
 }
 
 TEST_F(RedisStoreTest, EvictionOfManyEntriesTakesSeveralBoundedSteps) {
@@ -914,110 +766,30 @@ TEST_F(RedisStoreTest, AServerThatDoesNotAnswerIsADeadlineExceeded) {
 
 TEST_F(RedisStoreTest, ThreadsShareOneStore) {
   OPEN_OR_FAIL(store, Options("thread key"));
-  constexpr int kThreads = 6, kOwn = 100, kShared = 40;
   const std::string program = Program(5);
-  std::atomic<int> errors{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kOwn + kShared; ++i) {
-        const std::string key = i % 7 == 6 && i / 7 < kShared ? Key((i / 7 + t * 3) % kShared, 1000)
-                                                              : Key(t * 1000 + i, 1);
-        if (!store.Put({{key, ValueFor(key)}}, program).ok()) ++errors;
-        absl::StatusOr<std::vector<std::string>> got = store.Get({key});
-        if (!got.ok() || (*got)[0] != ValueFor(key)) ++errors;
-        if (!store.Touch({key}).ok()) ++errors;
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  EXPECT_EQ(errors.load(), 0);
-  ProgramIndex index = IndexOf(store, program);
-  std::set<std::string> unique(index.keys.begin(), index.keys.end());
-  EXPECT_EQ(unique.size(), index.keys.size());
-  EXPECT_EQ(index.version, index.keys.size());
-  uint64_t bytes = 0;
-  for (const std::string& k : unique) bytes += ValueFor(k).size() + 32;
-  StoreStats st = StatsOf(store);
-  EXPECT_EQ(st.entries, unique.size());
-  EXPECT_EQ(st.bytes, bytes);
+  EXPECT_EQ(StoreFromSixThreads(store, program, /*touch=*/true), 0);
+  const StoreStats st = ExpectEachIndexedKeyStoredOnce(store, program, /*tag_bytes=*/32);
   EXPECT_EQ(st.rejected, 0u);
 }
 
 TEST_F(RedisStoreTest, ProcessesWritingAtOnceLoseNothingAndDuplicateNothing) {
-  constexpr int kProcs = 8, kOwn = 200, kShared = 50;
+  const WriterKeys writers{.procs = 8, .own = 200, .shared = 50};
   const std::string program = Program(7);
-  auto own_key = [](int proc, int i) { return Key(static_cast<uint64_t>(proc) * 10000 + i, 1); };
-  auto shared_key = [](int i) { return Key(static_cast<uint64_t>(i), 2); };
-  // Each process's order: a shared key after every four own keys, the shared
-  // ones rotated differently per process.
-  auto order = [&](int proc) {
-    std::vector<std::string> keys;
-    for (int own = 0, shared = 0; own < kOwn || shared < kShared;) {
-      if (own < kOwn && (keys.size() % 5 != 4 || shared == kShared)) {
-        keys.push_back(own_key(proc, own++));
-      } else {
-        keys.push_back(shared_key((shared++ + proc * 7) % kShared));
-      }
-    }
-    return keys;
-  };
   const RedisStoreOptions options = Options("process key");
-
-  int barrier[2];
-  ASSERT_EQ(pipe(barrier), 0);
-  fflush(nullptr);
-  std::vector<pid_t> pids;
-  for (int proc = 0; proc < kProcs; ++proc) {
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0) << strerror(errno);
-    if (pid == 0) {
-      close(barrier[1]);
-      char c;
-      while (read(barrier[0], &c, 1) < 0 && errno == EINTR) {
-      }
-      // Its own store object, as another host would have.
-      absl::StatusOr<std::unique_ptr<Store>> store = OpenRedisStore(options);
-      if (!store.ok()) {
-        fprintf(stderr, "child %d: open: %s\n", proc, store.status().ToString().c_str());
-        _exit(2);
-      }
-      const std::vector<std::string> keys = order(proc);
-      for (size_t i = 0; i < keys.size(); i += 5) {
-        std::vector<KeyValue> batch;
-        for (size_t j = i; j < std::min(keys.size(), i + 5); ++j) {
-          batch.emplace_back(keys[j], ValueFor(keys[j]));
-        }
-        if (absl::Status s = (*store)->Put(batch, program); !s.ok()) {
-          fprintf(stderr, "child %d: put: %s\n", proc, s.ToString().c_str());
-          _exit(3);
-        }
-      }
-      absl::StatusOr<std::vector<std::string>> got = (*store)->Get(keys);
-      if (!got.ok()) _exit(4);
-      for (size_t i = 0; i < keys.size(); ++i) {
-        if ((*got)[i] != ValueFor(keys[i])) _exit(5);
-      }
-      store->reset();
-      _exit(0);
+  ASSERT_NO_FATAL_FAILURE(RunProcessesAtOnce(writers.procs, [&](int proc) {
+    // Its own store object, as another host would have.
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenRedisStore(options);
+    if (!store.ok()) {
+      fprintf(stderr, "child %d: open: %s\n", proc, store.status().ToString().c_str());
+      return 2;
     }
-    pids.push_back(pid);
-  }
-  close(barrier[0]);
-  close(barrier[1]);  // go
-  for (size_t i = 0; i < pids.size(); ++i) {
-    int status = 0;
-    ASSERT_EQ(waitpid(pids[i], &status, 0), pids[i]);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << "child " << i << " status " << status;
-  }
+    const int code = StoreAndReadBack(**store, writers.Order(proc), program, proc);
+    store->reset();
+    return code;
+  }));
 
   OPEN_OR_FAIL(store, options);
-  std::vector<std::string> all;
-  for (int proc = 0; proc < kProcs; ++proc) {
-    for (int i = 0; i < kOwn; ++i) all.push_back(own_key(proc, i));
-  }
-  for (int i = 0; i < kShared; ++i) all.push_back(shared_key(i));
+  const std::vector<std::string> all = writers.All();
   uint64_t bytes = 0;
   for (const std::string& k : all) bytes += ValueFor(k).size() + 32;
 
@@ -1037,9 +809,9 @@ TEST_F(RedisStoreTest, ProcessesWritingAtOnceLoseNothingAndDuplicateNothing) {
   EXPECT_EQ(index.version, all.size());
   EXPECT_EQ(std::multiset<std::string>(index.keys.begin(), index.keys.end()),
             std::multiset<std::string>(all.begin(), all.end()));
-  for (int proc = 0; proc < kProcs; ++proc) {
-    const std::vector<std::string> stored(all.begin() + proc * kOwn,
-                                          all.begin() + (proc + 1) * kOwn);
+  for (int proc = 0; proc < writers.procs; ++proc) {
+    const std::vector<std::string> stored(all.begin() + proc * writers.own,
+                                          all.begin() + (proc + 1) * writers.own);
     const std::set<std::string> mine(stored.begin(), stored.end());
     std::vector<std::string> listed;
     for (const std::string& k : index.keys) {
@@ -1050,4 +822,4 @@ TEST_F(RedisStoreTest, ProcessesWritingAtOnceLoseNothingAndDuplicateNothing) {
 }
 
 }  // namespace
-}  // namespace dbt::cache
+}  // namespace dbt::cache::testing
