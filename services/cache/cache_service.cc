@@ -6,7 +6,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/cache/tb_entry.h"
-#include "common/idle_priority.h"
 #include "common/log.h"
 
 namespace dbt {
@@ -88,9 +87,6 @@ absl::Status CacheService::Write(std::function<absl::Status()> write) {
 }
 
 void CacheService::WriterLoop() {
-  // Idle priority: this thread runs only when no translation (or guest)
-  // wants the CPU. Failing to set it is harmless.
-  RunAtIdlePriority();
   std::unique_lock<std::mutex> lock(touch_mutex_);
   auto next_touch = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   for (;;) {

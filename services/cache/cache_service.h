@@ -4,12 +4,10 @@
 // one that fails its checks (a damaged file, a tampered Redis value) is
 // deleted, counted and answered as a miss, so the client translates again.
 //
-// Writes run on one background thread at idle CPU priority (SCHED_IDLE):
-// stores arrive while their guest is being translated, and an LMDB commit
-// competing with the translator for the CPU made cold runs ~2x slower. A
-// Store RPC waits for its write (so a Lookup after it finds the entries);
-// use times (least-recently-used eviction) are queued and written in one
-// transaction every 2 s.
+// Writes run on one background thread, one at a time; a Store RPC waits for
+// its write (so a Lookup after it finds the entries). Use times
+// (least-recently-used eviction) are queued and written in one transaction
+// every 2 s, off the RPC path.
 #ifndef DBT_SERVICES_CACHE_CACHE_SERVICE_H_
 #define DBT_SERVICES_CACHE_CACHE_SERVICE_H_
 

@@ -4,7 +4,6 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "common/idle_priority.h"
 #include "common/log.h"
 
 namespace dbt::translator {
@@ -137,9 +136,6 @@ void CacheClient::Drain() {
 }
 
 void CacheClient::SenderLoop() {
-  // Idle priority: stores wait while translations (and the guest) want the
-  // CPU.
-  RunAtIdlePriority();
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     if (queue_.empty()) {

@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "common/idle_priority.h"
 #include "common/log.h"
 #include "services/translator/cache/build_id.h"
 #include "services/translator/cache/entry_convert.h"
@@ -112,7 +111,6 @@ ProgramRegistry::~ProgramRegistry() {
 }
 
 void ProgramRegistry::RefreshLoop() {
-  RunAtIdlePriority();
   std::unique_lock<std::mutex> lock(mutex_);
   while (!cv_.wait_for(lock, kRefreshInterval, [&] { return stopping_; })) {
     std::vector<std::shared_ptr<ProgramEntries>> live;

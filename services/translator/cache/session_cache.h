@@ -69,7 +69,7 @@ class ProgramEntries {
 };
 
 // The ProgramEntries of each program some session uses, refreshed every
-// kRefreshInterval by a background thread (at idle CPU priority) so that
+// kRefreshInterval by a background thread so that
 // two guests of one program running at once, in different translators,
 // each find what the other stored.
 class ProgramRegistry {
