@@ -80,8 +80,7 @@ void StopChild(pid_t pid) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start(
-    const PrivateCache& cache) {
+absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start(const PrivateCache& cache) {
   std::unique_ptr<PrivateServices> s(new PrivateServices());
   s->cache_ = cache;
   const char* tmp = getenv("TMPDIR");
@@ -142,8 +141,8 @@ PrivateServices::~PrivateServices() {
     kill(cache_pid_, SIGTERM);
     StopChild(cache_pid_);
   }
-  for (const char* name : {"translator.sock", "translator.data", "translator.log",
-                           "executor.sock", "cache.sock", "cache.log"}) {
+  for (const char* name : {"translator.sock", "translator.data", "translator.log", "executor.sock",
+                           "cache.sock", "cache.log"}) {
     unlink(absl::StrCat(dir_, "/", name).c_str());
   }
   if (!dir_.empty()) rmdir(dir_.c_str());
@@ -170,8 +169,7 @@ absl::StatusOr<pid_t> PrivateServices::StartTranslator() {
 absl::StatusOr<pid_t> PrivateServices::StartCache() {
   absl::StatusOr<std::string> binary = FindServiceBinary("cache");
   if (!binary.ok()) return binary.status();
-  std::vector<std::string> argv = {*binary, "--socket=" + PathsFor(dir_, "cache").socket,
-                                   "--v=-1"};
+  std::vector<std::string> argv = {*binary, "--socket=" + PathsFor(dir_, "cache").socket, "--v=-1"};
   if (!cache_.url.empty()) argv.push_back("--cache=" + cache_.url);
   if (!cache_.max_size.empty()) argv.push_back("--cache_max_size=" + cache_.max_size);
   if (!cache_.key_file.empty()) argv.push_back("--cache_key_file=" + cache_.key_file);

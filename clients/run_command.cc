@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <vector>
 #include <optional>
+#include <vector>
 
 #include "clients/private_services.h"
 #include "clients/remote_run.h"

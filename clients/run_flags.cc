@@ -110,7 +110,8 @@ absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
       flags.no_cache = true;
     } else if (is(arg, "--cache-dir")) {
       if (absl::Status st = value(arg, "--cache-dir", &flags.cache_url); !st.ok()) return st;
-      if (flags.cache_url.empty()) return absl::InvalidArgumentError("--cache-dir needs a directory");
+      if (flags.cache_url.empty())
+        return absl::InvalidArgumentError("--cache-dir needs a directory");
     } else if (is(arg, "--cache-max-size")) {
       if (absl::Status st = value(arg, "--cache-max-size", &flags.cache_max_size); !st.ok()) {
         return st;

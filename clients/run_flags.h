@@ -26,10 +26,10 @@ struct RunFlags {
   bool one_process = false;              // --one-process: no services
   std::string connect;                   // --connect ADDR: a running executor
   // The cache (on by default with private services).
-  bool no_cache = false;          // --no-cache
-  std::string cache_url;          // --cache URL | --cache-dir DIR (default: ~/.cache/dbt)
-  std::string cache_max_size;     // --cache-max-size SIZE (e.g. 512M)
-  std::string cache_key_file;     // --cache-key-file F (HMAC key for Redis)
+  bool no_cache = false;               // --no-cache
+  std::string cache_url;               // --cache URL | --cache-dir DIR (default: ~/.cache/dbt)
+  std::string cache_max_size;          // --cache-max-size SIZE (e.g. 512M)
+  std::string cache_key_file;          // --cache-key-file F (HMAC key for Redis)
   bool cache_unauthenticated = false;  // --cache-unauthenticated
   bool help = false;
   std::string program;

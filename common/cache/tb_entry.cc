@@ -118,6 +118,33 @@ std::string EncodeTbEntry(const TbEntry& e) {
   return out;
 }
 
+absl::Status CheckTbEntryIntegrity(absl::Span<const uint8_t> bytes, const TbKey* expected) {
+  constexpr size_t kKeyAt = 8;  // after magic and version
+  if (bytes.size() < kKeyAt + kTbKeyBytes + 16) return absl::DataLossError("cache entry: truncated");
+  const absl::Span<const uint8_t> body = bytes.first(bytes.size() - 16);
+  uint32_t magic = 0, version = 0;
+  std::memcpy(&magic, body.data(), 4);
+  std::memcpy(&version, body.data() + 4, 4);
+  if (magic != kEntryMagic) return absl::DataLossError("cache entry: bad magic");
+  if (version != kEntryFormatVersion) {
+    return absl::DataLossError(absl::StrCat("cache entry: format version ", version,
+                                            ", this dbt reads ", kEntryFormatVersion));
+  }
+  ContentHash sum;
+  std::memcpy(&sum.lo, bytes.data() + body.size(), 8);
+  std::memcpy(&sum.hi, bytes.data() + body.size() + 8, 8);
+  if (HashBytes(body.data(), body.size()) != sum) {
+    return absl::DataLossError("cache entry: checksum mismatch");
+  }
+  if (expected != nullptr) {
+    const std::string key = EncodeTbKey(*expected);
+    if (std::memcmp(body.data() + kKeyAt, key.data(), kTbKeyBytes) != 0) {
+      return absl::DataLossError("cache entry: bad key (not the one looked up)");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<TbEntry> DecodeTbEntry(absl::Span<const uint8_t> bytes, const TbKey* expected) {
   if (bytes.size() < 16 + 8) return absl::DataLossError("cache entry: truncated");
   const absl::Span<const uint8_t> body = bytes.first(bytes.size() - 16);
@@ -164,8 +191,7 @@ absl::StatusOr<TbEntry> DecodeTbEntry(absl::Span<const uint8_t> bytes, const TbK
     slot.jump_field = r.U32("slot");
     slot.unlinked_target = r.U32("slot");
     if (!slot.used || !r.ok()) continue;
-    if (uint64_t{slot.jump_field} + 4 > e.code.size() ||
-        slot.unlinked_target >= e.code.size()) {
+    if (uint64_t{slot.jump_field} + 4 > e.code.size() || slot.unlinked_target >= e.code.size()) {
       r.Fail("slot");
       continue;
     }

@@ -48,12 +48,12 @@ inline constexpr uint32_t kMaxEntryRelocations = 256;
 
 struct TbKey {
   uint32_t isa = static_cast<uint32_t>(GuestIsa::kRiscv64);
-  uint32_t abi = 0;     // kTranslatorAbi of the code's contract with the runtime
-  uint64_t build = 0;   // identity of the translator binary that made it
-  uint32_t flags = 0;   // TbFlags
+  uint32_t abi = 0;    // kTranslatorAbi of the code's contract with the runtime
+  uint64_t build = 0;  // identity of the translator binary that made it
+  uint32_t flags = 0;  // TbFlags
   uint64_t pc = 0;
   uint32_t guest_size = 0;
-  ContentHash hash;     // of guest bytes [pc, pc + guest_size)
+  ContentHash hash;  // of guest bytes [pc, pc + guest_size)
   friend bool operator==(const TbKey&, const TbKey&) = default;
 };
 inline constexpr size_t kTbKeyBytes = 48;
@@ -118,6 +118,13 @@ inline absl::StatusOr<TbEntry> DecodeTbEntry(const std::string& bytes,
       absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()),
       expected);
 }
+
+// The cheap half of DecodeTbEntry: magic, format version, checksum and
+// (expected non-null) the key, without parsing the rest. For the cache
+// service handing entries out in bulk: it drops damaged ones, and the
+// translator that loads an entry decodes it in full (DecodeTbEntry) before
+// using it.
+absl::Status CheckTbEntryIntegrity(absl::Span<const uint8_t> bytes, const TbKey* expected);
 
 inline absl::Span<const uint8_t> AsBytes(const std::string& s) {
   return absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());

@@ -102,12 +102,24 @@ TEST(TbEntryTest, AnotherKeyIsRejected) {
   for (int field = 0; field < 6; ++field) {
     TbKey other = e.key;
     switch (field) {
-      case 0: other.abi += 1; break;
-      case 1: other.build += 1; break;
-      case 2: other.flags = 1; break;
-      case 3: other.pc += 2; break;
-      case 4: other.guest_size += 2; break;
-      case 5: other.hash.hi += 1; break;
+      case 0:
+        other.abi += 1;
+        break;
+      case 1:
+        other.build += 1;
+        break;
+      case 2:
+        other.flags = 1;
+        break;
+      case 3:
+        other.pc += 2;
+        break;
+      case 4:
+        other.guest_size += 2;
+        break;
+      case 5:
+        other.hash.hi += 1;
+        break;
     }
     EXPECT_NE(Reason(bytes, &other).find("key"), std::string::npos) << field;
   }
@@ -127,19 +139,37 @@ TEST(TbEntryTest, MalformedStructureIsRejected) {
       {"no insns", [](TbEntry& e) { e.guest_insns = 0; }, "guest_insns"},
       {"too many insns", [](TbEntry& e) { e.guest_insns = 5; }, "guest_insns"},
       {"no ranges", [](TbEntry& e) { e.ranges.clear(); }, "ranges"},
-      {"gap in ranges", [](TbEntry& e) { e.ranges = {{0x10000, 4}, {0x10006, 2}}; }, "range"},
-      {"ranges short", [](TbEntry& e) { e.ranges = {{0x10000, 6}}; }, "ranges"},
+      {"gap in ranges",
+       [](TbEntry& e) {
+         e.ranges = {{0x10000, 4}, {0x10006, 2}};
+       },
+       "range"},
+      {"ranges short",
+       [](TbEntry& e) {
+         e.ranges = {{0x10000, 6}};
+       },
+       "ranges"},
       {"no code", [](TbEntry& e) { e.code.clear(); }, "code"},
       {"slot past code", [](TbEntry& e) { e.slots[0].jump_field = 38; }, "slot"},
       {"slot target past code", [](TbEntry& e) { e.slots[0].unlinked_target = 40; }, "slot"},
-      {"slot linked elsewhere", [](TbEntry& e) { e.slots[0].unlinked_target = 31; },
-       "slot target"},
+      {"slot linked elsewhere", [](TbEntry& e) { e.slots[0].unlinked_target = 31; }, "slot target"},
       {"pc map past code", [](TbEntry& e) { e.pc_map[1].host_offset = 40; }, "pc_map"},
-      {"pc map descending", [](TbEntry& e) { e.pc_map = {{20, 0x10000}, {0, 0x10004}}; },
+      {"pc map descending",
+       [](TbEntry& e) {
+         e.pc_map = {{20, 0x10000}, {0, 0x10004}};
+       },
        "pc_map"},
       {"pc map outside TB", [](TbEntry& e) { e.pc_map[1].guest_pc = 0x10008; }, "pc_map"},
-      {"pc map longer than TB", [](TbEntry& e) { e.pc_map.push_back({30, 0x10006}); }, "pc_map"},
-      {"relocation", [](TbEntry& e) { e.relocations.push_back({1, 4, 0}); }, "relocation kind"},
+      {"pc map longer than TB",
+       [](TbEntry& e) {
+         e.pc_map.push_back({30, 0x10006});
+       },
+       "pc_map"},
+      {"relocation",
+       [](TbEntry& e) {
+         e.relocations.push_back({1, 4, 0});
+       },
+       "relocation kind"},
   };
   for (const Case& c : cases) {
     TbEntry e = GoodEntry();
@@ -147,6 +177,30 @@ TEST(TbEntryTest, MalformedStructureIsRejected) {
     const std::string reason = Reason(EncodeTbEntry(e));
     EXPECT_NE(reason.find(c.expect), std::string::npos) << c.name << ": " << reason;
   }
+}
+
+TEST(TbEntryTest, IntegrityCheckCatchesDamageAndForeignKeysOnly) {
+  const TbEntry e = GoodEntry();
+  const std::string good = EncodeTbEntry(e);
+  EXPECT_TRUE(CheckTbEntryIntegrity(AsBytes(good), &e.key).ok());
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0x10);
+    EXPECT_FALSE(CheckTbEntryIntegrity(AsBytes(bad), &e.key).ok()) << i;
+  }
+  for (size_t n = 0; n < good.size(); ++n) {
+    EXPECT_FALSE(CheckTbEntryIntegrity(AsBytes(good.substr(0, n)), &e.key).ok()) << n;
+  }
+  TbKey other = e.key;
+  other.pc += 2;
+  EXPECT_FALSE(CheckTbEntryIntegrity(AsBytes(good), &other).ok());
+  // A well-sealed entry with a bad structure passes this half: DecodeTbEntry
+  // is what refuses it (and what the translator runs before loading).
+  TbEntry malformed = GoodEntry();
+  malformed.slots[0].unlinked_target = 31;
+  const std::string sealed = EncodeTbEntry(malformed);
+  EXPECT_TRUE(CheckTbEntryIntegrity(AsBytes(sealed), &malformed.key).ok());
+  EXPECT_FALSE(DecodeTbEntry(sealed, &malformed.key).ok());
 }
 
 TEST(TbEntryTest, OtherFormatVersionIsRejected) {

@@ -81,7 +81,8 @@ absl::StatusOr<std::unique_ptr<CodeGenBuffer>> CodeGenBuffer::Attach(int fd, siz
   }
   const int seals = fcntl(fd, F_GET_SEALS);
   if (seals < 0 || (seals & F_SEAL_SHRINK) == 0) {
-    return absl::InvalidArgumentError("code_gen_buffer: the fd is not a memfd sealed against shrinking");
+    return absl::InvalidArgumentError(
+        "code_gen_buffer: the fd is not a memfd sealed against shrinking");
   }
   buffer->size_ = size;
   buffer->region_size_ = region_size;

@@ -20,7 +20,8 @@
 #include "common/service/unix_socket.h"
 
 ABSL_FLAG(std::string, socket, "", "Unix socket path to listen on.");
-ABSL_FLAG(std::string, listen, "", "TCP address to listen on (host:port), in addition to --socket.");
+ABSL_FLAG(std::string, listen, "",
+          "TCP address to listen on (host:port), in addition to --socket.");
 ABSL_FLAG(int, v, 0, "Log verbosity: 1 logs one line per RPC.");
 
 namespace dbt {
@@ -40,8 +41,7 @@ bool ApplyCommonServiceFlags(const std::string& service_name, ServerConfig* conf
   SetLogVerbosity(absl::GetFlag(FLAGS_v));
   SetLogTag(service_name);
   if (config->unix_socket.empty() && config->tcp_address.empty()) {
-    fprintf(stderr, "dbt-%s: give --socket=PATH and/or --listen=HOST:PORT\n",
-            service_name.c_str());
+    fprintf(stderr, "dbt-%s: give --socket=PATH and/or --listen=HOST:PORT\n", service_name.c_str());
     return false;
   }
   return true;

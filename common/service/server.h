@@ -17,9 +17,9 @@ namespace dbt {
 inline constexpr int kMaxServiceMessageBytes = 32 << 20;
 
 struct ServerConfig {
-  std::string service_name;   // "translator", "executor", "cache"
-  std::string unix_socket;    // Path; empty if only TCP is used.
-  std::string tcp_address;    // host:port; empty for none.
+  std::string service_name;  // "translator", "executor", "cache"
+  std::string unix_socket;   // Path; empty if only TCP is used.
+  std::string tcp_address;   // host:port; empty for none.
   // The service's own APIs; each is also registered with the health service
   // under its full name (e.g. "dbt.v1.Translator").
   std::vector<std::pair<std::string, grpc::Service*>> services;

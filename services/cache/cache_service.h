@@ -44,8 +44,7 @@ class CacheService final : public v1::Cache::Service {
                                v1::PutProgramIndexResponse*) override;
   grpc::Status LoadProgram(grpc::ServerContext*, const v1::LoadProgramRequest*,
                            grpc::ServerWriter<v1::LoadProgramChunk>*) override;
-  grpc::Status Stats(grpc::ServerContext*, const v1::CacheStatsRequest*,
-                     v1::CacheStats*) override;
+  grpc::Status Stats(grpc::ServerContext*, const v1::CacheStatsRequest*, v1::CacheStats*) override;
   grpc::Status Verify(grpc::ServerContext*, const v1::CacheVerifyRequest*,
                       v1::CacheVerifyResponse*) override;
   grpc::Status Evict(grpc::ServerContext*, const v1::CacheEvictRequest*,

@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
   spec.warn = [](const std::string& m) { DBT_LOG(0) << "warning: " << m; };
   absl::StatusOr<uint64_t> max = dbt::cache::ParseSize(absl::GetFlag(FLAGS_cache_max_size));
   if (!max.ok()) {
-    fprintf(stderr, "dbt-cache: --cache_max_size: %s\n", std::string(max.status().message()).c_str());
+    fprintf(stderr, "dbt-cache: --cache_max_size: %s\n",
+            std::string(max.status().message()).c_str());
     return 2;
   }
   spec.max_bytes = *max;

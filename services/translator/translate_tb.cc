@@ -8,9 +8,8 @@
 
 namespace dbt::translator {
 
-absl::StatusOr<TbTranslation> TranslateTb(const frontend::riscv::GuestCodeSource& code,
-                                          uint64_t pc, uint32_t flags,
-                                          codegen::CodeGenBuffer& buffer,
+absl::StatusOr<TbTranslation> TranslateTb(const frontend::riscv::GuestCodeSource& code, uint64_t pc,
+                                          uint32_t flags, codegen::CodeGenBuffer& buffer,
                                           const TranslateDebug& debug,
                                           std::vector<uint8_t>* code_copy) {
   // 1. Frontend: guest instructions -> IR.
@@ -87,8 +86,9 @@ absl::StatusOr<TbTranslation> TranslateTb(const frontend::riscv::GuestCodeSource
 
   if (debug.log != nullptr) {
     if (debug.op) absl::StrAppend(debug.log, "OP:\n", op_dump, "\n");
-    if (debug.op_opt) absl::StrAppend(debug.log, "OP after optimization and liveness analysis:\n",
-                                      op_opt_dump, "\n");
+    if (debug.op_opt)
+      absl::StrAppend(debug.log, "OP after optimization and liveness analysis:\n", op_opt_dump,
+                      "\n");
     if (debug.out_asm) {
       absl::StrAppend(debug.log, "OUT: [size=", result.code.code_size, "]\n", out_asm_dump, "\n");
     }

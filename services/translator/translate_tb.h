@@ -43,9 +43,9 @@ struct TbTranslation {
   uint64_t guest_size = 0;  // bytes [guest_pc, guest_pc + guest_size)
   uint32_t guest_insns = 0;
   uint32_t flags = 0;
-  ContentHash hash;         // of the guest bytes, in address order
+  ContentHash hash;                                 // of the guest bytes, in address order
   std::vector<frontend::riscv::GuestRange> ranges;  // at most two pages
-  tb::TranslatedTb code;    // where the host code is in the buffer
+  tb::TranslatedTb code;                            // where the host code is in the buffer
   // How the executor got it (wire::TranslationNote): placed from the cache
   // rather than translated, and whether it was handed to the cache.
   bool from_cache = false;
@@ -60,9 +60,8 @@ struct TbTranslation {
 //                      reports it and may fall back to the interpreter
 // `code_copy`, when set, receives the host code as emitted (before it was
 // copied into the shared buffer): what the cache may keep.
-absl::StatusOr<TbTranslation> TranslateTb(const frontend::riscv::GuestCodeSource& code,
-                                          uint64_t pc, uint32_t flags,
-                                          codegen::CodeGenBuffer& buffer,
+absl::StatusOr<TbTranslation> TranslateTb(const frontend::riscv::GuestCodeSource& code, uint64_t pc,
+                                          uint32_t flags, codegen::CodeGenBuffer& buffer,
                                           const TranslateDebug& debug = {},
                                           std::vector<uint8_t>* code_copy = nullptr);
 

@@ -26,8 +26,8 @@ namespace dbt {
 namespace {
 
 using testing::Child;
-using testing::RunProcess;
 using testing::Runfile;
+using testing::RunProcess;
 using testing::TempDir;
 
 cache::TbEntry MakeEntry(uint64_t pc, uint64_t hash) {
@@ -61,9 +61,9 @@ class CacheServiceTest : public ::testing::Test {
   std::string socket() const { return dir_.path() + "/cache.sock"; }
 
   void Start(const std::string& store) {
-    child_ = testing::Spawn({Runfile("services/cache/cache"), "--socket=" + socket(),
-                             "--cache=" + store, "--v=1"},
-                            dir_.path() + "/cache.log");
+    child_ = testing::Spawn(
+        {Runfile("services/cache/cache"), "--socket=" + socket(), "--cache=" + store, "--v=1"},
+        dir_.path() + "/cache.log");
     for (int i = 0; i < 500 && !testing::PathExists(socket()); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -72,11 +72,11 @@ class CacheServiceTest : public ::testing::Test {
     // channel, which would hand out a dead connection).
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    channel_ = grpc::CreateCustomChannel("unix:" + socket(), grpc::InsecureChannelCredentials(),
-                                         args);
+    channel_ =
+        grpc::CreateCustomChannel("unix:" + socket(), grpc::InsecureChannelCredentials(), args);
     // The socket file exists a moment before the server accepts on it.
-    ASSERT_TRUE(channel_->WaitForConnected(std::chrono::system_clock::now() +
-                                           std::chrono::seconds(10)))
+    ASSERT_TRUE(
+        channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10)))
         << testing::ReadFile(dir_.path() + "/cache.log");
     stub_ = v1::Cache::NewStub(channel_);
   }
@@ -167,7 +167,8 @@ TEST_F(CacheServiceTest, StoreLookupAndStats) {
 
 TEST_F(CacheServiceTest, ProgramIndexAndBulkLoad) {
   std::vector<std::string> entries;
-  for (int i = 0; i < 1200; ++i) entries.push_back(cache::EncodeTbEntry(MakeEntry(0x10000 + 4 * i, i)));
+  for (int i = 0; i < 1200; ++i)
+    entries.push_back(cache::EncodeTbEntry(MakeEntry(0x10000 + 4 * i, i)));
   Store(entries, ProgramKey(9));
   v1::LoadProgramChunk last;
   std::vector<std::string> loaded = LoadProgram(ProgramKey(9), 0, &last);
@@ -245,7 +246,8 @@ TEST_F(CacheServiceTest, DamagedEntriesAreDroppedAndCounted) {
 
 TEST_F(CacheServiceTest, EvictAndClear) {
   std::vector<std::string> entries;
-  for (int i = 0; i < 10; ++i) entries.push_back(cache::EncodeTbEntry(MakeEntry(0x1000 + 4 * i, i)));
+  for (int i = 0; i < 10; ++i)
+    entries.push_back(cache::EncodeTbEntry(MakeEntry(0x1000 + 4 * i, i)));
   Store(entries, ProgramKey(2));
   const uint64_t one = entries[0].size();
   grpc::ClientContext ctx;

@@ -60,7 +60,8 @@ Dump Parse(const std::string& data) {
   size_t at = 40;
   while (at < data.size()) {
     const uint32_t id = Get<uint32_t>(data, at), size = Get<uint32_t>(data, at + 4);
-    if (size < 16 || at + size > data.size()) return {.error = absl::StrFormat("record at %d overruns", at)};
+    if (size < 16 || at + size > data.size())
+      return {.error = absl::StrFormat("record at %d overruns", at)};
     if (d.closed) return {.error = "a record after JIT_CODE_CLOSE"};
     if (id == 3) {
       d.closed = true;
@@ -115,9 +116,9 @@ TEST(JitDumpTest, EveryTranslatedTbIsRecordedWithItsCode) {
   // One record per TB put in the registry: translated, preloaded from the
   // cache or found in it on a miss.
   const std::string json = ReadFile(stats);
-  ASSERT_EQ(static_cast<long long>(d.loads.size()),
-            JsonInt(json, "tbs_translated") + JsonInt(json, "tbs_loaded_from_cache") +
-                JsonInt(json, "cache_hits"));
+  ASSERT_EQ(static_cast<long long>(d.loads.size()), JsonInt(json, "tbs_translated") +
+                                                        JsonInt(json, "tbs_loaded_from_cache") +
+                                                        JsonInt(json, "cache_hits"));
   std::set<uint64_t> addrs;
   std::set<std::string> names;
   for (size_t i = 0; i < d.loads.size(); ++i) {

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
-#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -29,16 +28,14 @@ uint64_t NowNs() {
 }
 
 absl::Status LmdbError(int rc, std::string_view what) {
-  const absl::StatusCode code =
-      rc == ENOSPC || rc == MDB_MAP_FULL ? absl::StatusCode::kResourceExhausted
-      : rc == EACCES || rc == EROFS      ? absl::StatusCode::kPermissionDenied
-                                         : absl::StatusCode::kInternal;
+  const absl::StatusCode code = rc == ENOSPC || rc == MDB_MAP_FULL
+                                    ? absl::StatusCode::kResourceExhausted
+                                : rc == EACCES || rc == EROFS ? absl::StatusCode::kPermissionDenied
+                                                              : absl::StatusCode::kInternal;
   return absl::Status(code, absl::StrCat(std::string(what), ": ", mdb_strerror(rc)));
 }
 
-MDB_val Val(std::string_view s) {
-  return MDB_val{s.size(), const_cast<char*>(s.data())};
-}
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 std::string_view View(const MDB_val& v) {
   return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
 }
@@ -72,7 +69,8 @@ absl::Status CheckDirectory(const std::string& dir) {
     return absl::NotFoundError(absl::StrCat("cache directory ", dir, ": ", strerror(errno)));
   }
   if (!S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat("cache directory ", dir, " is not a directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cache directory ", dir, " is not a directory"));
   }
   if (st.st_uid != geteuid()) {
     return absl::PermissionDeniedError(absl::StrFormat(
@@ -169,8 +167,7 @@ class LmdbStore final : public Store {
     StoreLock lock(*this, /*write=*/false);
     return GetIndexUnlocked(program, since);
   }
-  absl::Status AddToIndex(const std::string& program,
-                          absl::Span<const std::string> keys) override {
+  absl::Status AddToIndex(const std::string& program, absl::Span<const std::string> keys) override {
     StoreLock lock(*this, /*write=*/true);
     return AddToIndexUnlocked(program, keys);
   }
@@ -239,8 +236,7 @@ class LmdbStore final : public Store {
     return index;
   }
 
-  absl::Status AddToIndexUnlocked(const std::string& program,
-                          absl::Span<const std::string> keys) {
+  absl::Status AddToIndexUnlocked(const std::string& program, absl::Span<const std::string> keys) {
     if (!writable_) return ReadOnly();
     Txn txn(env_, true);
     if (txn.rc() != 0) return Error(txn.rc(), "cache write");
@@ -467,7 +463,6 @@ class LmdbStore final : public Store {
   uint64_t evicted_ = 0;  // guarded by mutex_
 };
 
-
 absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& options) {
   auto warn = [&](const std::string& m) {
     if (options.warn) options.warn(m);
@@ -485,8 +480,8 @@ absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& o
   store->max_bytes_ = options.max_bytes;
   store->writable_ = dir_writable;
   if (dir_writable) {
-    store->lock_fd_ = open(absl::StrCat(options.dir, "/dbt.lock").c_str(),
-                           O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    store->lock_fd_ =
+        open(absl::StrCat(options.dir, "/dbt.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (store->lock_fd_ < 0) {
       return absl::PermissionDeniedError(
           absl::StrCat("cannot open ", options.dir, "/dbt.lock: ", strerror(errno)));
@@ -517,9 +512,8 @@ absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& o
                           " and started a new one"));
         continue;
       }
-      return absl::InternalError(
-          absl::StrCat("the cache database ", data, " is damaged and cannot be moved aside: ",
-                       strerror(errno)));
+      return absl::InternalError(absl::StrCat(
+          "the cache database ", data, " is damaged and cannot be moved aside: ", strerror(errno)));
     }
     // MDB_NOLOCK: StoreLock serializes writers against readers instead.
     // MDB_NOSYNC: no fsync per commit (it cost a cold run ~3x: a 10-40 ms
@@ -558,7 +552,9 @@ absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& o
   struct {
     const char* name;
     MDB_dbi* dbi;
-  } dbs[] = {{"tb", &store->tb_}, {"atime", &store->atime_}, {"prog", &store->prog_},
+  } dbs[] = {{"tb", &store->tb_},
+             {"atime", &store->atime_},
+             {"prog", &store->prog_},
              {"meta", &store->meta_}};
   for (auto& db : dbs) {
     int rc = mdb_dbi_open(txn.get(), db.name, create, db.dbi);

@@ -20,7 +20,7 @@
 namespace dbt::cache {
 
 struct LmdbStoreOptions {
-  std::string dir;              // created 0700 when missing
+  std::string dir;                  // created 0700 when missing
   uint64_t max_bytes = 1ull << 30;  // --cache-max-size; 0: no limit
   // Printed once for things the caller should know but that do not stop
   // the store (a corrupt database moved aside, a read-only directory).

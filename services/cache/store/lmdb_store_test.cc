@@ -57,8 +57,8 @@ class TempDir {
  public:
   explicit TempDir(bool in_tmp = false) {
     const char* base = in_tmp ? nullptr : getenv("TEST_TMPDIR");
-    std::string tmpl = absl::StrCat(base != nullptr && base[0] != '\0' ? base : "/tmp",
-                                    "/lmdb_store_test.XXXXXX");
+    std::string tmpl =
+        absl::StrCat(base != nullptr && base[0] != '\0' ? base : "/tmp", "/lmdb_store_test.XXXXXX");
     if (mkdtemp(tmpl.data()) == nullptr) {
       ADD_FAILURE() << "mkdtemp " << tmpl << ": " << strerror(errno);
     }
@@ -93,10 +93,10 @@ absl::StatusOr<Opened> Open(const std::string& dir, uint64_t max_bytes = 64ull <
 }
 
 // Opens (expecting success and no warning) or fails the test.
-#define OPEN_OR_FAIL(var, ...)                                       \
-  absl::StatusOr<Opened> var##_or = Open(__VA_ARGS__);               \
-  ASSERT_TRUE(var##_or.ok()) << var##_or.status();                   \
-  Store& var = *var##_or->store;                                     \
+#define OPEN_OR_FAIL(var, ...)                         \
+  absl::StatusOr<Opened> var##_or = Open(__VA_ARGS__); \
+  ASSERT_TRUE(var##_or.ok()) << var##_or.status();     \
+  Store& var = *var##_or->store;                       \
   EXPECT_TRUE(var##_or->warnings->empty()) << var##_or->warnings->front()
 
 mode_t ModeOf(const std::string& path) {
@@ -129,8 +129,9 @@ void Pause() { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }
 TEST(LmdbStoreTest, PutGetRoundTripAndStats) {
   TempDir tmp;
   const std::string dir = tmp / "cache";
-  const std::vector<KeyValue> entries = {
-      {Key(1), ValueFor(Key(1), 100)}, {Key(2), ValueFor(Key(2), 7)}, {Key(3), ValueFor(Key(3), 1000)}};
+  const std::vector<KeyValue> entries = {{Key(1), ValueFor(Key(1), 100)},
+                                         {Key(2), ValueFor(Key(2), 7)},
+                                         {Key(3), ValueFor(Key(3), 1000)}};
   {
     OPEN_OR_FAIL(store, dir, 1 << 20);
     EXPECT_TRUE(store.writable());
@@ -241,8 +242,8 @@ TEST(LmdbStoreTest, SweepDeletesExactlyTheRefusedEntries) {
     return value[0] == 'k';
   });
   ASSERT_TRUE(n.ok()) << n.status();
-  EXPECT_EQ(*n, 4u);                // i = 0, 3, 6, 9
-  EXPECT_EQ(seen, all);             // every entry, with its value, once
+  EXPECT_EQ(*n, 4u);     // i = 0, 3, 6, 9
+  EXPECT_EQ(seen, all);  // every entry, with its value, once
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(GetOne(store, Key(i)), i % 3 == 0 ? "" : entries[i].second) << i;
   }
@@ -250,7 +251,8 @@ TEST(LmdbStoreTest, SweepDeletesExactlyTheRefusedEntries) {
   EXPECT_EQ(st.entries, 6u);
   EXPECT_EQ(st.bytes, kept_bytes);
 
-  absl::StatusOr<uint64_t> again = store.Sweep([](std::string_view, std::string_view) { return true; });
+  absl::StatusOr<uint64_t> again =
+      store.Sweep([](std::string_view, std::string_view) { return true; });
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0u);
   EXPECT_EQ(StatsOf(store).bytes, kept_bytes);
@@ -396,8 +398,8 @@ ChildResult RunUnprivileged(const std::string& owned_dir, const std::function<st
                errno == EINVAL ? 77 : 1);
       }
       if (setgroups(0, nullptr) != 0 || setresgid(kNobodyGid, kNobodyGid, kNobodyGid) != 0 ||
-          (keep_real_root ? setresuid(0, kNobodyUid, 0) : setresuid(kNobodyUid, kNobodyUid, kNobodyUid)) !=
-              0) {
+          (keep_real_root ? setresuid(0, kNobodyUid, 0)
+                          : setresuid(kNobodyUid, kNobodyUid, kNobodyUid)) != 0) {
         report(absl::StrCat("cannot drop privileges: ", strerror(errno)), 77);
       }
     } else if (keep_real_root) {
@@ -427,8 +429,8 @@ ChildResult RunUnprivileged(const std::string& owned_dir, const std::function<st
   return {out, ""};
 }
 
-#define CHILD_CHECK(cond)                                                        \
-  do {                                                                           \
+#define CHILD_CHECK(cond)                                                       \
+  do {                                                                          \
     if (!(cond)) absl::StrAppend(&failures, __LINE__, ": failed: " #cond "\n"); \
   } while (0)
 
@@ -463,9 +465,9 @@ TEST(LmdbStoreTest, AReadOnlyDirectoryIsOpenedReadOnly) {
                 absl::StatusCode::kFailedPrecondition);
     CHILD_CHECK(store.Evict(0).status().code() == absl::StatusCode::kFailedPrecondition);
     CHILD_CHECK(store.Clear().status().code() == absl::StatusCode::kFailedPrecondition);
-    CHILD_CHECK(store.Sweep([](std::string_view, std::string_view) { return false; })
-                    .status()
-                    .code() == absl::StatusCode::kFailedPrecondition);
+    CHILD_CHECK(
+        store.Sweep([](std::string_view, std::string_view) { return false; }).status().code() ==
+        absl::StatusCode::kFailedPrecondition);
     got = store.Get({Key(1), Key(3)});
     CHILD_CHECK(got.ok() && *got == (std::vector<std::string>{"one", ""}));
     CHILD_CHECK(o->warnings->size() == 1);  // warned once, not per call

@@ -24,7 +24,10 @@ absl::StatusOr<uint64_t> ParseSize(const std::string& text) {
   const char last = static_cast<char>(std::toupper(static_cast<unsigned char>(text.back())));
   if (last == 'K' || last == 'M' || last == 'G' || last == 'T') {
     digits.pop_back();
-    scale = last == 'K' ? 1ull << 10 : last == 'M' ? 1ull << 20 : last == 'G' ? 1ull << 30 : 1ull << 40;
+    scale = last == 'K'   ? 1ull << 10
+            : last == 'M' ? 1ull << 20
+            : last == 'G' ? 1ull << 30
+                          : 1ull << 40;
   }
   uint64_t n = 0;
   if (!absl::SimpleAtoi(digits, &n) || n > ~uint64_t{0} / scale) {

@@ -30,7 +30,7 @@ struct StoreStats {
   // Values this process's store refused because their authentication tag
   // did not verify (a shared store with a key: redis_store.h).
   uint64_t rejected = 0;
-  std::string location;    // a path or a URL
+  std::string location;  // a path or a URL
 };
 
 // A program's index: the keys of the TBs it used, in the order they were

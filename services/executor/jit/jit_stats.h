@@ -17,15 +17,15 @@ namespace dbt::executor {
   X(guest_insns_translated)                                                            \
   X(host_bytes_emitted)                                                                \
   X(chain_links)                                                                       \
-  X(tb_lookups)       /* dispatcher lookups (jump cache misses in code) */            \
-  X(tb_flushes)       /* code buffer flushes */                                       \
-  X(tb_invalidations) /* TBs dropped because their code changed */                    \
+  X(tb_lookups)       /* dispatcher lookups (jump cache misses in code) */             \
+  X(tb_flushes)       /* code buffer flushes */                                        \
+  X(tb_invalidations) /* TBs dropped because their code changed */                     \
   X(translate_ns)                                                                      \
   X(wall_ns)                                                                           \
   X(tbs_loaded_from_cache) /* preloaded from the cache and checked before the start */ \
-  X(cache_hits)            /* misses answered with an entry of the cache */           \
-  X(cache_misses)          /* translated while the cache was on */                    \
-  X(cache_rejected)        /* entries refused: guest bytes differ, not executable */  \
+  X(cache_hits)            /* misses answered with an entry of the cache */            \
+  X(cache_misses)          /* translated while the cache was on */                     \
+  X(cache_rejected)        /* entries refused: guest bytes differ, not executable */   \
   X(cache_stored)          /* translations handed to the cache service */
 
 struct JitStats {

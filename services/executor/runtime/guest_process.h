@@ -60,11 +60,11 @@ struct GuestProcess {
   std::string program;   // The path as given (AT_EXECFN).
   std::string exe_path;  // Its absolute path: readlink("/proc/self/exe").
   std::vector<std::pair<uint64_t, uint64_t>> auxv;  // For /proc/self/auxv.
-  uint64_t image_start = 0;  // The program's loaded image [start, end).
+  uint64_t image_start = 0;                         // The program's loaded image [start, end).
   uint64_t image_end = 0;
-  uint64_t sigreturn_trampoline = 0;                // Guest address of li a7,139; ecall.
-  uint64_t clear_child_tid = 0;                     // set_tid_address, CLONE_CHILD_CLEARTID.
-  uint64_t robust_list_head = 0;                    // set_robust_list.
+  uint64_t sigreturn_trampoline = 0;  // Guest address of li a7,139; ecall.
+  uint64_t clear_child_tid = 0;       // set_tid_address, CLONE_CHILD_CLEARTID.
+  uint64_t robust_list_head = 0;      // set_robust_list.
   uint64_t robust_list_len = 0;
 
   FILE* strace = nullptr;  // Non-null: log syscalls and signals here.

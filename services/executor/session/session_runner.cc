@@ -143,9 +143,9 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
       remote_options.reconnect_timeout = absl::Milliseconds(config.translator_reconnect_ms());
     }
     remote_options.tb_flags = jit.one_insn_per_tb ? translator::kTbFlagOneInsn : 0;
-    options.engine_factory = [jit, stats, log_page, log, remote, remote_options,
-                              program = request.program()](
-                                 GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
+    options.engine_factory =
+        [jit, stats, log_page, log, remote, remote_options,
+         program = request.program()](GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
       if (log_page) LogPages(proc, log);
       absl::StatusOr<std::unique_ptr<TbProducer>> producer;
       if (remote) {

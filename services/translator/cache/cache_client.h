@@ -70,8 +70,8 @@ class CacheClient {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::pair<std::string, std::string>> queue_;  // (program, entry)
-  uint64_t queued_ = 0;  // entries ever queued
-  uint64_t sent_ = 0;    // entries ever sent or dropped
+  uint64_t queued_ = 0;                                     // entries ever queued
+  uint64_t sent_ = 0;                                       // entries ever sent or dropped
   bool stopping_ = false;
   bool drain_ = false;  // Drain() waits: send without the batching delay
   std::string failure_;

@@ -39,8 +39,8 @@ void ProgramEntries::Load(CacheClient* client) {
       by_pc_[{entry->key.pc, entry->key.flags}].push_back(entry);
       order_.push_back(std::move(entry));
     }
-    DBT_LOG(1) << "cache: loaded " << order_.size() << " entries of a program ("
-               << loaded->rejected << " rejected)";
+    DBT_LOG(1) << "cache: loaded " << order_.size() << " entries of a program (" << loaded->rejected
+               << " rejected)";
   } else {
     load_status_ = loaded.status();
   }

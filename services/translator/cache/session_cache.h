@@ -94,8 +94,7 @@ class SessionCache {
  public:
   // Null when the session asked for no cache. `registry` null (the
   // translator has no cache service): the session is told so in a notice.
-  static std::unique_ptr<SessionCache> Create(ProgramRegistry* registry,
-                                              const wire::Hello& hello);
+  static std::unique_ptr<SessionCache> Create(ProgramRegistry* registry, const wire::Hello& hello);
 
   // The answer to kPreload(cursor).
   std::vector<uint8_t> AnswerPreload(uint32_t cursor, codegen::CodeGenBuffer& buffer);

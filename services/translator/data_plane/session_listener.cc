@@ -123,7 +123,8 @@ void SessionListener::StartSession(shm::UniqueFd conn) {
     return;
   }
   Entry& entry = sessions_.emplace_back();
-  entry.session = std::make_unique<TranslatorSession>(std::move(conn), next_serial_++, &stats_, programs_);
+  entry.session =
+      std::make_unique<TranslatorSession>(std::move(conn), next_serial_++, &stats_, programs_);
   TranslatorSession* session = entry.session.get();
   entry.thread = std::thread([session] { session->Run(); });
 }

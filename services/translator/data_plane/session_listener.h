@@ -17,11 +17,11 @@
 #include <list>
 #include <memory>
 
-#include "services/translator/cache/session_cache.h"
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
+#include "services/translator/cache/session_cache.h"
 
 #include "absl/status/status.h"
 #include "common/shm/unique_fd.h"

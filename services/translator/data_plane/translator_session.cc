@@ -116,8 +116,8 @@ void TranslatorSession::Run() {
 }
 
 absl::Status TranslatorSession::Serve(int conn, shm::ChannelServer& channel,
-                                      codegen::CodeGenBuffer& buffer,
-                                      const shm::PeerProcess& peer, SessionCache* cache) {
+                                      codegen::CodeGenBuffer& buffer, const shm::PeerProcess& peer,
+                                      SessionCache* cache) {
   // An idle session costs a futex sleep, woken every peer_poll_interval to
   // see whether the session process is still there, and every
   // kConnectionCheckInterval to see whether it closed its connection.

@@ -93,7 +93,7 @@ struct TranslateRequest {
 
 struct Request {
   RequestKind kind = RequestKind::kTranslate;
-  TranslateRequest translate;  // kind == kTranslate; bytes point into the input
+  TranslateRequest translate;   // kind == kTranslate; bytes point into the input
   uint32_t preload_cursor = 0;  // kind == kPreload
 };
 
