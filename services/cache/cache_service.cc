@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/cache/tb_entry.h"
 #include "common/log.h"
+#include "common/service/grpc_status.h"
 
 namespace dbt {
 namespace {
@@ -14,31 +15,6 @@ namespace {
 // Entries per LoadProgram chunk (a chunk is one gRPC message; entries are
 // ~0.5-2 KiB, so ~1 MiB per chunk).
 constexpr size_t kChunkEntries = 512;
-
-grpc::Status ToGrpc(const absl::Status& s) {
-  if (s.ok()) return grpc::Status::OK;
-  grpc::StatusCode code = grpc::StatusCode::INTERNAL;
-  switch (s.code()) {
-    case absl::StatusCode::kFailedPrecondition:
-      code = grpc::StatusCode::FAILED_PRECONDITION;
-      break;
-    case absl::StatusCode::kResourceExhausted:
-      code = grpc::StatusCode::RESOURCE_EXHAUSTED;
-      break;
-    case absl::StatusCode::kPermissionDenied:
-      code = grpc::StatusCode::PERMISSION_DENIED;
-      break;
-    case absl::StatusCode::kUnavailable:
-      code = grpc::StatusCode::UNAVAILABLE;
-      break;
-    case absl::StatusCode::kInvalidArgument:
-      code = grpc::StatusCode::INVALID_ARGUMENT;
-      break;
-    default:
-      break;
-  }
-  return grpc::Status(code, std::string(s.message()));
-}
 
 bool ValidProgramKey(const std::string& program) {
   return cache::DecodeProgramKey(cache::AsBytes(program)).ok();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/service/grpc_status.h"
 #include "services/executor/service/session_spawn.h"
 
 namespace dbt {
@@ -19,10 +20,6 @@ using executor::SessionProcess;
 
 // How often a waiting stream checks whether its client went away.
 constexpr std::chrono::milliseconds kCancelPoll(100);
-
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
-}
 
 grpc::Status UnknownSession(const std::string& id) {
   return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat("no session '", id, "'"));
