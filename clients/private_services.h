@@ -1,16 +1,19 @@
-// The translator and executor that `dbt run` starts for one run: children
-// of dbt on unix sockets in a private directory, each in a process group of
-// its own (the terminal's ^C reaches dbt and the guest, not them), killed
-// with dbt (PR_SET_PDEATHSIG) and stopped when the run ends.
+// The service that `dbt run` starts for one run: a translator on unix
+// sockets in a private directory; with the cache on, it hosts the cache
+// service on the user's store in its own process (--cache_embedded: one
+// process fewer to start). dbt itself is the session: it runs the guest in
+// its own process (clients/run_command.cc) and connects to the
+// translator's data socket.
 //
-// The executor inherits dbt's stdin/stdout/stderr, and its session (the
-// guest) gets them as they are (StartGuest.inherit_stdio): the guest writes
-// straight to the user's terminal, pipe or file, nothing is relayed. The
-// services run with --v=-1 so they print nothing there themselves; the
-// translator's stderr goes to DIR/translator.log.
+// The translator is not dbt's child (started through an intermediate that
+// exits at once): the guest's wait(-1), ECHILD and SIGCHLD concern the
+// guest's own children only. It is in a process group of its own (the
+// terminal's ^C reaches dbt, which is the guest, not it), stops when dbt
+// ends (--exit_with_pid), runs with --v=-1 and logs to DIR/translator.log.
 //
-// While the run lasts a supervisor thread restarts a translator that dies;
-// the session reconnects to it (RemoteTbProducer).
+// While the run lasts a supervisor thread (all signals blocked: they are the
+// guest's) restarts a translator that dies; the session reconnects to it
+// (RemoteTbProducer).
 #ifndef DBT_CLIENTS_PRIVATE_SERVICES_H_
 #define DBT_CLIENTS_PRIVATE_SERVICES_H_
 
@@ -26,7 +29,7 @@
 
 namespace dbt {
 
-// The private cache service's store (dbt run's --cache* options).
+// The private translator's store (dbt run's --cache* options).
 struct PrivateCache {
   bool enabled = false;
   std::string url;  // empty: the default directory
@@ -37,33 +40,38 @@ struct PrivateCache {
 
 class PrivateServices {
  public:
-  // With cache.enabled, a private cache service too (on the user's store,
+  // With cache.enabled, the translator hosts the cache (on the user's store,
   // which it shares with every other run); the translator stores to it.
   static absl::StatusOr<std::unique_ptr<PrivateServices>> Start(const PrivateCache& cache = {});
-  // Stops the services (the cache service last: the translator sends it
-  // what it still holds) and removes the directory.
+  // Stops the translator (it stores what it still holds) and removes the
+  // directory. Only in the process that started it (not in a guest's
+  // forked child).
   ~PrivateServices();
 
-  std::string executor_socket() const;
+  // Start does not wait for the translator: dbt loads the guest meanwhile,
+  // and the session's first connect waits for this socket.
   std::string translator_data_socket() const;
   pid_t translator_pid() const;
+
+  // A service process: not our child (ServiceSpawn::not_our_child), so
+  // watched through a pidfd.
+  struct Process {
+    pid_t pid = 0;
+    int pidfd = -1;
+  };
 
  private:
   PrivateServices() = default;
   // Tells the supervisor the run is ending: a translator exit is expected.
   void BeginShutdown();
-  absl::StatusOr<pid_t> StartTranslator();
-  absl::StatusOr<pid_t> StartExecutor();
-  absl::StatusOr<pid_t> StartCache();
+  absl::StatusOr<Process> StartTranslator();
   void Supervise();
 
   std::string dir_;
   std::atomic<bool> stopping_{false};
   int stop_event_ = -1;  // eventfd: wakes the supervisor at shutdown
   mutable std::mutex mutex_;
-  pid_t translator_pid_ = 0;  // guarded by mutex_
-  pid_t executor_pid_ = 0;
-  pid_t cache_pid_ = 0;
+  Process translator_;  // guarded by mutex_
   PrivateCache cache_;
   std::thread supervisor_;
 };

@@ -102,14 +102,24 @@ void WriteStats(const RunFlags& flags, const executor::JitStats& stats) {
   if (!out) fprintf(stderr, "dbt: cannot write %s\n", flags.stats_json.c_str());
 }
 
-// --one-process: the session runs right here.
-int RunInProcess(const RunFlags& flags, v1::StartGuestRequest request) {
-  v1::SessionConfig config;
-  config.set_session_id("local");
-  request.mutable_options()->set_local_translator(true);
-  *config.mutable_request() = std::move(request);
+// The session runs right here; `services` (none with --one-process or
+// --interpret) are stopped once the guest has ended.
+int RunHere(const RunFlags& flags, const v1::SessionConfig& config,
+            std::unique_ptr<PrivateServices> services) {
+  const pid_t owner = getpid();
   executor::JitStats stats;
   absl::StatusOr<executor::GuestExit> exit = executor::RunSession(config, &stats);
+  if (getpid() != owner) {
+    // A child the guest forked ends here: the services and --stats-json
+    // are the parent's.
+    if (!exit.ok()) {
+      fprintf(stderr, "dbt: %s\n", std::string(exit.status().message()).c_str());
+      fflush(nullptr);
+      _exit(1);
+    }
+    executor::ExitLikeGuest(*exit);
+  }
+  services.reset();
   if (!exit.ok()) {
     fprintf(stderr, "dbt: %s\n", std::string(exit.status().message()).c_str());
     return 1;
@@ -118,7 +128,45 @@ int RunInProcess(const RunFlags& flags, v1::StartGuestRequest request) {
   executor::ExitLikeGuest(*exit);
 }
 
-// Default: a private translator and executor for this run.
+// --one-process: the translator too runs in this process.
+int RunInProcess(const RunFlags& flags, v1::StartGuestRequest request) {
+  v1::SessionConfig config;
+  config.set_session_id("local");
+  request.mutable_options()->set_local_translator(true);
+  *config.mutable_request() = std::move(request);
+  return RunHere(flags, config, nullptr);
+}
+
+// Default: dbt is the session. The guest runs in this process, as with
+// --one-process (its pid, parent, stdio, fds, process group and signals are
+// dbt's own, as for a native program), and the code comes from a private
+// translator process (and cache service) over shared memory.
+int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request) {
+  PrivateCache cache;
+  cache.enabled = !flags.no_cache && !flags.interpret;
+  cache.url = flags.cache_url;
+  cache.max_size = flags.cache_max_size;
+  cache.key_file = flags.cache_key_file;
+  cache.unauthenticated = flags.cache_unauthenticated;
+  std::unique_ptr<PrivateServices> services;
+  v1::SessionConfig config;
+  config.set_session_id("private");
+  if (!flags.interpret) {
+    absl::StatusOr<std::unique_ptr<PrivateServices>> started = PrivateServices::Start(cache);
+    if (!started.ok()) {
+      fprintf(stderr, "dbt: cannot start the translator: %s\n",
+              std::string(started.status().message()).c_str());
+      return 1;
+    }
+    services = *std::move(started);
+    config.set_translator_data_socket(services->translator_data_socket());
+    // It starts while we load the guest.
+    config.set_translator_start_ms(10000);
+  }
+  *config.mutable_request() = std::move(request);
+  return RunHere(flags, config, std::move(services));
+}
+
 // Our own open fds beyond stdio, which the guest gets at the same numbers,
 // as a shell's `PROG 5<file` gives them to a native program.
 std::vector<int> FdsForTheGuest() {
@@ -132,35 +180,6 @@ std::vector<int> FdsForTheGuest() {
     }
   }
   return fds;
-}
-
-int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request) {
-  // The private executor inherits them; it passes them on.
-  for (int fd : FdsForTheGuest()) request.add_inherit_fds(fd);
-  PrivateCache cache;
-  cache.enabled = !flags.no_cache && !flags.interpret;
-  cache.url = flags.cache_url;
-  cache.max_size = flags.cache_max_size;
-  cache.key_file = flags.cache_key_file;
-  cache.unauthenticated = flags.cache_unauthenticated;
-  absl::StatusOr<std::unique_ptr<PrivateServices>> services = PrivateServices::Start(cache);
-  if (!services.ok()) {
-    fprintf(stderr, "dbt: cannot start the services: %s\n",
-            std::string(services.status().message()).c_str());
-    return 1;
-  }
-  request.set_inherit_stdio(true);
-  request.set_process_group(getpgrp());
-  absl::StatusOr<RemoteRunResult> result =
-      RunRemote((*services)->executor_socket(), request, /*forward_interrupts=*/false);
-  services->reset();
-  if (!result.ok()) {
-    fprintf(stderr, "dbt: %s\n", std::string(result.status().message()).c_str());
-    return 1;
-  }
-  WriteStats(flags, FromProto(result->stats));
-  // The session already said "uncaught target signal" where needed.
-  executor::ExitLikeGuest(result->exit, /*report_core_dump=*/false);
 }
 
 // The unix socket path of an executor address, or "" for TCP.

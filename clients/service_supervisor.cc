@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,11 +115,25 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
           absl::StrCat("cannot open ", spec.log_file, ": ", strerror(errno)));
     }
   }
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
+  int pid_pipe[2] = {-1, -1};
+  if (spec.not_our_child && pipe2(pid_pipe, O_CLOEXEC) != 0) {
     if (log_fd >= 0) close(log_fd);
-    return absl::ResourceExhaustedError(absl::StrCat("fork: ", strerror(errno)));
+    return absl::ResourceExhaustedError(absl::StrCat("pipe: ", strerror(errno)));
+  }
+  const pid_t parent = getpid();
+  // No atfork handlers: the child makes only syscalls until exec (we may
+  // have threads: the run's supervisor restarts a translator). The
+  // intermediate of not_our_child is a clone child (exit signal 0), which a
+  // guest's wait(-1) in another thread does not reap before we do.
+  const pid_t pid =
+      spec.not_our_child
+          ? static_cast<pid_t>(syscall(SYS_clone, 0UL, nullptr, nullptr, nullptr, 0UL))
+          : _Fork();
+  if (pid < 0) {
+    const int err = errno;
+    if (log_fd >= 0) close(log_fd);
+    if (pid_pipe[0] >= 0) close(pid_pipe[0]), close(pid_pipe[1]);
+    return absl::ResourceExhaustedError(absl::StrCat("fork: ", strerror(err)));
   }
   if (pid == 0) {
     // Only async-signal-safe calls from here to exec.
@@ -127,7 +142,14 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
     } else {
       setpgid(0, 0);
     }
-    if (spec.die_with_parent) {
+    if (spec.not_our_child) {
+      const pid_t service = static_cast<pid_t>(
+          syscall(SYS_clone, static_cast<unsigned long>(SIGCHLD), nullptr, nullptr, nullptr, 0UL));
+      if (service != 0) {
+        (void)!write(pid_pipe[1], &service, sizeof service);
+        _exit(service < 0 ? 1 : 0);
+      }
+    } else if (spec.die_with_parent) {
       prctl(PR_SET_PDEATHSIG, SIGTERM);
       if (getppid() != parent) _exit(1);
     }
@@ -148,7 +170,20 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
     _exit(127);
   }
   if (log_fd >= 0) close(log_fd);
-  return pid;
+  if (!spec.not_our_child) return pid;
+  close(pid_pipe[1]);
+  pid_t service = -1;
+  ssize_t n;
+  do {
+    n = read(pid_pipe[0], &service, sizeof service);
+  } while (n < 0 && errno == EINTR);
+  close(pid_pipe[0]);
+  while (waitpid(pid, nullptr, __WCLONE) < 0 && errno == EINTR) {
+  }
+  if (n != sizeof service || service <= 0) {
+    return absl::ResourceExhaustedError(absl::StrCat("cannot start ", spec.argv[0]));
+  }
+  return service;
 }
 
 absl::StatusOr<pid_t> StartService(const std::string& runtime_dir, const std::string& name,

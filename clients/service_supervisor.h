@@ -58,6 +58,12 @@ struct ServiceSpawn {
   // private executor passes them on to the guest). Otherwise they are closed:
   // a service must not hold its starter's pipes or files open.
   bool keep_inherited_fds = false;
+  // Started through an intermediate process that exits at once, so that it
+  // is not our child (its parent is init or a subreaper): dbt run's services
+  // live beside the process that runs the guest, whose wait(-1), ECHILD and
+  // SIGCHLD must concern the guest's children only. die_with_parent cannot
+  // apply; give the service --exit_with_pid instead. Watch it with a pidfd.
+  bool not_our_child = false;
 };
 
 // fork + exec with an empty signal mask and SIGINT/SIGQUIT at their

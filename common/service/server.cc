@@ -1,6 +1,8 @@
 #include "common/service/server.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +25,9 @@ ABSL_FLAG(std::string, socket, "", "Unix socket path to listen on.");
 ABSL_FLAG(std::string, listen, "",
           "TCP address to listen on (host:port), in addition to --socket.");
 ABSL_FLAG(int, v, 0, "Log verbosity: 1 logs one line per RPC.");
+ABSL_FLAG(int, exit_with_pid, 0,
+          "Stop (as on SIGTERM) when the process with this pid ends (dbt run's private "
+          "services: they are not its children, so PR_SET_PDEATHSIG cannot do it).");
 
 namespace dbt {
 
@@ -34,7 +39,27 @@ void BlockTerminationSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
+namespace {
+
+// SIGTERM to ourselves once `pid` has ended: RunServer's waiter takes it.
+void ExitWithProcess(pid_t pid) {
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    kill(getpid(), SIGTERM);  // gone already
+    return;
+  }
+  std::thread([pidfd] {
+    pollfd p = {pidfd, POLLIN, 0};
+    while (poll(&p, 1, -1) < 0) {
+    }
+    kill(getpid(), SIGTERM);
+  }).detach();
+}
+
+}  // namespace
+
 bool ApplyCommonServiceFlags(const std::string& service_name, ServerConfig* config) {
+  if (const int pid = absl::GetFlag(FLAGS_exit_with_pid); pid > 0) ExitWithProcess(pid);
   config->service_name = service_name;
   config->unix_socket = absl::GetFlag(FLAGS_socket);
   config->tcp_address = absl::GetFlag(FLAGS_listen);

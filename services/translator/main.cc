@@ -3,15 +3,20 @@
 // Two sockets: --socket (gRPC: Control, health, dbt.v1.Translator) and
 // --data_socket (SOCK_SEQPACKET, where executor sessions attach their
 // request rings and code buffers; default: the --socket path + ".data").
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
+
+#include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "common/log.h"
 #include "common/service/server.h"
+#include "services/cache/cache_from_flags.h"
 #include "services/translator/cache/build_id.h"
 #include "services/translator/cache/cache_client.h"
 #include "services/translator/cache/session_cache.h"
@@ -22,6 +27,10 @@ ABSL_FLAG(std::string, cache_service, "",
           "gRPC address of the cache service (e.g. unix:/run/dbt/cache.sock): sessions that "
           "ask for the cache get their program's entries from it and store what is translated. "
           "Empty: no cache.");
+ABSL_FLAG(bool, cache_embedded, false,
+          "Host the cache in this process, on the store of --cache (and --cache_max_size, "
+          "--cache_key_file, --cache_unauthenticated), reached over an in-process gRPC channel: "
+          "dbt run's private mode, one process fewer to start. Not with --cache_service.");
 ABSL_FLAG(std::string, data_socket, "",
           "Unix SOCK_SEQPACKET socket where executor sessions attach (default: the --socket "
           "path + \".data\"; none when only --listen is given).");
@@ -38,9 +47,38 @@ int main(int argc, char** argv) {
   if (data_socket.empty() && !config.unix_socket.empty())
     data_socket = config.unix_socket + ".data";
   // ORDER: declared before the listener, so destroyed after its sessions.
+  std::unique_ptr<dbt::CacheService> embedded_cache;
+  std::unique_ptr<grpc::Server> embedded_server;  // no port: in-process only
   std::unique_ptr<dbt::translator::CacheClient> cache_client;
   std::unique_ptr<dbt::translator::ProgramRegistry> programs;
-  if (const std::string address = absl::GetFlag(FLAGS_cache_service); !address.empty()) {
+  if (absl::GetFlag(FLAGS_cache_embedded)) {
+    if (!absl::GetFlag(FLAGS_cache_service).empty()) {
+      fprintf(stderr, "dbt-translator: --cache_embedded and --cache_service exclude each other\n");
+      return 2;
+    }
+    absl::StatusOr<std::unique_ptr<dbt::CacheService>> made = dbt::CacheServiceFromFlags();
+    if (!made.ok()) {
+      fprintf(stderr, "dbt-translator: %s\n", std::string(made.status().message()).c_str());
+      return 2;
+    }
+    embedded_cache = *std::move(made);
+    grpc::ServerBuilder builder;
+    builder.SetMaxReceiveMessageSize(dbt::kMaxServiceMessageBytes);
+    builder.SetMaxSendMessageSize(64 << 20);
+    builder.RegisterService(embedded_cache.get());
+    embedded_server = builder.BuildAndStart();
+    if (embedded_server == nullptr) {
+      fprintf(stderr, "dbt-translator: cannot start the embedded cache\n");
+      return 1;
+    }
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    args.SetMaxSendMessageSize(64 << 20);
+    cache_client = std::make_unique<dbt::translator::CacheClient>(
+        embedded_server->InProcessChannel(args), "the embedded cache");
+    programs = std::make_unique<dbt::translator::ProgramRegistry>(cache_client.get());
+    dbt::translator::TranslatorBuildId();
+  } else if (const std::string address = absl::GetFlag(FLAGS_cache_service); !address.empty()) {
     cache_client = std::make_unique<dbt::translator::CacheClient>(address);
     programs = std::make_unique<dbt::translator::ProgramRegistry>(cache_client.get());
     dbt::translator::TranslatorBuildId();  // hashed once, before the first session
@@ -65,5 +103,17 @@ int main(int argc, char** argv) {
   if (listener != nullptr) listener->Stop();
   listener.reset();
   if (cache_client != nullptr) cache_client->Drain();
+  if (embedded_server != nullptr) {
+    programs.reset();
+    cache_client.reset();
+    embedded_server->Shutdown();
+    embedded_server.reset();
+    // The use times are written and the store is closed here...
+    embedded_cache.reset();
+    fflush(nullptr);
+    // ...and, as the cache service does, skip gRPC's library shutdown (it
+    // can wait seconds for an internal poller thread).
+    _exit(status);
+  }
   return status;
 }

@@ -46,7 +46,14 @@ absl::StatusOr<std::unique_ptr<RemoteTbProducer>> RemoteTbProducer::Create(
       codegen::CodeGenBuffer::Create(buffer_options);
   if (!buffer.ok()) return buffer.status();
   std::unique_ptr<RemoteTbProducer> producer(new RemoteTbProducer(options, *std::move(buffer)));
+  const absl::Time give_up = absl::Now() + options.start_timeout;
   absl::StatusOr<std::shared_ptr<Connection>> connection = producer->Connect();
+  // A translator still starting: no socket yet, or not accepting yet.
+  while (absl::IsUnavailable(connection.status()) && absl::Now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+    if (access(options.socket_path.c_str(), F_OK) != 0) continue;  // not bound yet
+    connection = producer->Connect();
+  }
   if (!connection.ok()) return connection.status();
   producer->connection_ = *std::move(connection);
   return producer;

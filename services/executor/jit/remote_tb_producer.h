@@ -45,6 +45,9 @@ struct RemoteTbProducerOptions {
   uint64_t image_end = 0;
   size_t buffer_bytes = 0;  // 0: default
   absl::Duration reconnect_timeout = absl::Seconds(10);
+  // How long Create waits for a translator that is still starting (its
+  // socket not there or not accepting yet); zero: it must be up.
+  absl::Duration start_timeout = absl::ZeroDuration();
   // Longest a single translation may take before the translator counts as
   // hung (and is treated as gone).
   absl::Duration request_timeout = absl::Seconds(60);

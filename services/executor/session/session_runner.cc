@@ -142,6 +142,7 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
     if (config.translator_reconnect_ms() != 0) {
       remote_options.reconnect_timeout = absl::Milliseconds(config.translator_reconnect_ms());
     }
+    remote_options.start_timeout = absl::Milliseconds(config.translator_start_ms());
     remote_options.tb_flags = jit.one_insn_per_tb ? translator::kTbFlagOneInsn : 0;
     options.engine_factory =
         [jit, stats, log_page, log, remote, remote_options,

@@ -320,8 +320,13 @@ int64_t SysWait4(GuestProcess& proc, const SyscallArgs& args) {
   void* status = HostOutOrNull(proc, args.a[1], sizeof(int), &fault);
   void* usage = HostOutOrNull(proc, args.a[3], sizeof(struct rusage), &fault);
   if (fault) return -EFAULT;
+  // Without __WALL: dbt run's translator and cache service are children of
+  // this process (clone children, exit signal 0), which only __WALL or
+  // __WCLONE would reap. A guest's own clone children (an exit signal other
+  // than SIGCHLD) are still found with __WCLONE.
+  const uint64_t options = args.a[2] & ~static_cast<uint64_t>(__WALL);
   // Exit statuses encode signal numbers; 1..31 are the same on both sides.
-  return SafeSyscall(SYS_wait4, args.a[0], reinterpret_cast<uint64_t>(status), args.a[2],
+  return SafeSyscall(SYS_wait4, args.a[0], reinterpret_cast<uint64_t>(status), options,
                      reinterpret_cast<uint64_t>(usage));
 }
 

@@ -41,6 +41,12 @@ CacheClient::CacheClient(const std::string& address) : address_(address) {
   sender_ = std::thread([this] { SenderLoop(); });
 }
 
+CacheClient::CacheClient(std::shared_ptr<grpc::Channel> channel, std::string name)
+    : address_(std::move(name)), channel_(std::move(channel)) {
+  stub_ = v1::Cache::NewStub(channel_);
+  sender_ = std::thread([this] { SenderLoop(); });
+}
+
 CacheClient::~CacheClient() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
