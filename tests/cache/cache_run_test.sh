@@ -8,7 +8,8 @@ set -u
 dbt=$1 cxx=$2 other=$3 smc=$4 phased=$5
 qemu=/usr/bin/qemu-riscv64
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/dbt-cache-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+svc=$(mktemp -d /tmp/dbt-svc-XXXXXX)  # short: unix socket paths
+trap '"$dbt" services down --dir="$svc" >/dev/null 2>&1 || true; rm -rf "$work" "$svc"' EXIT
 fail() { echo "FAIL: $*"; for f in "$work"/*.txt; do echo "--- $f"; head -c 3000 "$f"; done; exit 1; }
 stat_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
@@ -111,38 +112,50 @@ grep -q "dbt: warning: .*can be written by other users" "$work/open_err.txt" || 
 [ ! -e "$work/open/data.mdb" ] || fail "a store was created where others can write"
 echo "a store others can write: refused with one warning"
 
-# 7. The cache service killed mid-run: the guest finishes right, with one
-# warning at most; phase 2's code is translated.
+# 7. Trust, and a fault mid-run. In private mode dbt itself runs the guest
+# and its translator hosts the cache (--cache_embedded). The process that
+# runs guest code holds no handle on the store; the translator does. Then
+# the translator (and with it the cache) is killed mid-run: a new one
+# starts, the guest finishes right, phase 2's code is translated.
 "$qemu" "$phased" "$work/go_q" > "$work/q_phased.txt" 2>&1 &
 qpid=$!
 sleep 0.5; touch "$work/go_q"; wait $qpid || fail "qemu phased"
 "$dbt" run --cache-dir="$work/store2" "$phased" "$work/go" > "$work/phased.txt" 2> "$work/phased_err.txt" &
 dpid=$!
 for _ in $(seq 100); do grep -q . "$work/phased.txt" 2>/dev/null && break; sleep 0.1; done
-# Trust: no process that runs guest code holds the store or knows where
-# the cache service is (the executor service and its session process).
-for pid in $(pgrep -f "services/executor/executor") $(pgrep -x executor); do
-  [ "$(readlink /proc/$pid/exe)" = "" ] && continue
-  for fd in /proc/$pid/fd/*; do
-    case "$(readlink "$fd")" in "$work/store2"*) fail "executor process $pid holds $(readlink "$fd")" ;; esac
-  done
-  if tr '\0' '\n' < /proc/$pid/cmdline | grep -Eq -- 'cache\.sock|--cache'; then fail "executor $pid was told about the cache: $(tr '\0' ' ' < /proc/$pid/cmdline)"; fi
-  checked_executor=1
+grep -q . "$work/phased.txt" || fail "phased never printed"
+translator=$(pgrep -f -- "--cache=$work/store2" | while read -r p; do [ "$p" != "$dpid" ] && echo "$p"; done | head -1)
+[ -n "$translator" ] || fail "no translator hosting the cache for $work/store2"
+for fd in /proc/$dpid/fd/*; do
+  case "$(readlink "$fd")" in "$work/store2"*) fail "dbt (runs the guest) holds $(readlink "$fd")" ;; esac
 done
-[ "${checked_executor:-0}" = 1 ] || fail "found no executor process to check"
-pgrep -f "services/cache/cache --socket=.*dbt-run" > /dev/null || fail "no private cache service"
-for fd in /proc/$(pgrep -f "services/cache/cache --socket=.*dbt-run" | head -1)/fd/*; do
+for fd in /proc/$translator/fd/*; do
   case "$(readlink "$fd")" in "$work/store2"*) store_held=1 ;; esac
 done
-[ "${store_held:-0}" = 1 ] || fail "the cache service does not hold the store (the check above proves nothing)"
-echo "no executor process holds the store or the cache service's address"
-pkill -KILL -f "services/cache/cache --socket=.*dbt-run" || fail "no private cache service to kill"
+[ "${store_held:-0}" = 1 ] || fail "the translator does not hold the store (the check above proves nothing)"
+echo "the process that runs the guest holds no handle on the store; its translator does"
+kill -KILL "$translator"
 sleep 0.2
 touch "$work/go"
-wait $dpid || fail "dbt run after the cache service died"
-cmp -s "$work/phased.txt" "$work/q_phased.txt" || fail "cache service killed: output not as qemu"
-[ "$(grep -c "dbt: warning" "$work/phased_err.txt")" -le 1 ] || fail "more than one warning"
-echo "cache service killed mid-run: output as qemu ($(grep -c "dbt: warning" "$work/phased_err.txt") warning)"
+wait $dpid || fail "dbt run after its translator (and cache) died"
+cmp -s "$work/phased.txt" "$work/q_phased.txt" || fail "translator+cache killed: output not as qemu"
+grep -q "starting a new one" "$work/phased_err.txt" || fail "no restart message: $(cat "$work/phased_err.txt")"
+echo "translator hosting the cache killed mid-run: output as qemu"
+
+# 7b. Shared services (dbt services up): the cache service is a process of
+# its own; killed mid-run, the guest finishes right with one warning at most.
+XDG_CACHE_HOME="$work/svc-cache" "$dbt" services up --dir="$svc" > /dev/null || fail "services up"
+"$dbt" run --connect="unix:$svc/executor.sock" "$phased" "$work/go7" > "$work/phased7.txt" 2> "$work/phased7_err.txt" &
+dpid=$!
+for _ in $(seq 100); do grep -q . "$work/phased7.txt" 2>/dev/null && break; sleep 0.1; done
+pkill -KILL -f "services/cache/cache --socket=$svc/" || fail "no shared cache service to kill"
+sleep 0.2
+touch "$work/go7"
+wait $dpid || fail "dbt run --connect after the cache service died"
+"$dbt" services down --dir="$svc" > /dev/null 2>&1
+cmp -s "$work/phased7.txt" "$work/q_phased.txt" || fail "cache service killed: output not as qemu"
+[ "$(grep -c "dbt: warning" "$work/phased7_err.txt")" -le 1 ] || fail "more than one warning"
+echo "shared cache service killed mid-run: output as qemu ($(grep -c "dbt: warning" "$work/phased7_err.txt") warning)"
 
 # 8. Eight runs at once on a cold store: all right; then a ninth is warm.
 pids=()
