@@ -22,6 +22,8 @@ prog=$2
 qemu=/usr/bin/qemu-riscv64
 work=$(mktemp -d /tmp/dbt-split-XXXXXX)
 trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+# A store of this test's own (not the user's, shared with other tests).
+export XDG_CACHE_HOME="$work/cache"
 fail() { echo "FAIL: $*"; for f in "$work"/*.txt; do echo "--- $f"; cat "$f"; done; exit 1; }
 
 touch "$work/go-now"
@@ -36,7 +38,9 @@ wait_for_line() {  # file pattern
 }
 
 # --- 1 + 2: private services, translator killed mid-run ---
-"$dbt" run "$prog" "$work/go1" > "$work/out.txt" 2> "$work/err.txt" &
+# --no-cache: phase 2's code must be translated after the kill (a store
+# that holds it would let the guest finish without the new translator).
+"$dbt" run --no-cache "$prog" "$work/go1" > "$work/out.txt" 2> "$work/err.txt" &
 dbt_pid=$!
 wait_for_line "$work/out.txt" "^phase 1" || fail "phase 1 never printed"
 
