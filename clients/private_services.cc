@@ -163,6 +163,10 @@ absl::StatusOr<PrivateServices::Process> PrivateServices::StartTranslator() {
     if (!cache_.max_size.empty()) argv.push_back("--cache_max_size=" + cache_.max_size);
     if (!cache_.key_file.empty()) argv.push_back("--cache_key_file=" + cache_.key_file);
     if (cache_.unauthenticated) argv.push_back("--cache_unauthenticated");
+    if (!cache_.preload_program.empty()) {
+      argv.push_back("--preload_program=" + cache_.preload_program);
+      argv.push_back(absl::StrCat("--preload_tb_flags=", cache_.preload_tb_flags));
+    }
   }
   return Spawn(argv, absl::StrCat(dir_, "/translator.log"));
 }

@@ -36,6 +36,10 @@ struct PrivateCache {
   std::string max_size;
   std::string key_file;
   bool unauthenticated = false;
+  // The program's content hash (32 hex digits) and TB flags: the translator
+  // starts loading its entries while dbt loads the guest. Empty: not.
+  std::string preload_program;
+  uint32_t preload_tb_flags = 0;
 };
 
 class PrivateServices {

@@ -1,5 +1,6 @@
 #include "clients/run_command.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -11,7 +12,10 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "clients/private_services.h"
+#include "common/hash/content_hash.h"
+#include "services/translator/translate_tb.h"
 #include "clients/remote_run.h"
 #include "clients/run_flags.h"
 #include "common/service/inherited_fds.h"
@@ -148,6 +152,17 @@ int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request)
   cache.max_size = flags.cache_max_size;
   cache.key_file = flags.cache_key_file;
   cache.unauthenticated = flags.cache_unauthenticated;
+  if (cache.enabled) {
+    // The session hashes the file it loads again; this one only lets the
+    // translator start loading early (a wrong guess costs nothing).
+    const int fd = open(flags.program.c_str(), O_RDONLY | O_CLOEXEC);
+    ContentHash hash;
+    if (fd >= 0 && HashFd(fd, &hash)) {
+      cache.preload_program = absl::StrFormat("%016x%016x", hash.lo, hash.hi);
+      cache.preload_tb_flags = flags.one_insn_per_tb ? translator::kTbFlagOneInsn : 0;
+    }
+    if (fd >= 0) close(fd);
+  }
   std::unique_ptr<PrivateServices> services;
   v1::SessionConfig config;
   config.set_session_id("private");

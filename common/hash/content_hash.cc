@@ -1,6 +1,11 @@
 #include "common/hash/content_hash.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include <xxhash.h>
+
+#include <memory>
 
 namespace dbt {
 
@@ -22,6 +27,27 @@ void ContentHasher::Update(const void* data, size_t len) {
 ContentHash ContentHasher::Finish() const {
   XXH128_hash_t h = XXH3_128bits_digest(static_cast<const XXH3_state_t*>(state_));
   return ContentHash{h.low64, h.high64};
+}
+
+}  // namespace dbt
+
+namespace dbt {
+
+bool HashFd(int fd, ContentHash* out) {
+  ContentHasher hasher;
+  constexpr size_t kChunk = 64 << 10;
+  std::unique_ptr<uint8_t[]> chunk(new uint8_t[kChunk]);
+  for (;;) {
+    const ssize_t n = read(fd, chunk.get(), kChunk);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    hasher.Update(chunk.get(), static_cast<size_t>(n));
+  }
+  *out = hasher.Finish();
+  return true;
 }
 
 }  // namespace dbt

@@ -1,5 +1,10 @@
 #include "common/hash/content_hash.h"
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <random>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -14,6 +19,34 @@ TEST(ContentHashTest, StreamingEqualsOneShot) {
   h.Update(b.data(), b.size());
   std::string ab = a + b;
   EXPECT_EQ(h.Finish(), HashBytes(ab.data(), ab.size()));
+}
+
+// A file hashed in pieces (64 KiB reads) hashes as its bytes in one go:
+// empty, within one piece, and across several with a ragged end.
+TEST(ContentHashTest, HashFdEqualsHashOfTheContents) {
+  std::mt19937 rng(7);
+  for (size_t size : {size_t{0}, size_t{100}, size_t{(64 << 10) * 3 + 123}}) {
+    std::string bytes(size, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng());
+    char path[] = "/tmp/dbt-hashfd-XXXXXX";
+    const int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    unlink(path);
+    ASSERT_EQ(write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    ASSERT_EQ(lseek(fd, 0, SEEK_SET), 0);
+    ContentHash h;
+    ASSERT_TRUE(HashFd(fd, &h)) << size;
+    EXPECT_EQ(h, HashBytes(bytes.data(), bytes.size())) << size;
+    close(fd);
+  }
+}
+
+TEST(ContentHashTest, HashFdReportsAReadError) {
+  const int fd = open("/tmp", O_RDONLY | O_DIRECTORY);  // read(2) on a directory: EISDIR
+  ASSERT_GE(fd, 0);
+  ContentHash h;
+  EXPECT_FALSE(HashFd(fd, &h));
+  close(fd);
 }
 
 TEST(ContentHashTest, OneBitChangesTheHash) {

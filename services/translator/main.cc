@@ -14,6 +14,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
 #include "common/log.h"
 #include "common/service/server.h"
 #include "services/cache/cache_from_flags.h"
@@ -31,6 +32,11 @@ ABSL_FLAG(bool, cache_embedded, false,
           "Host the cache in this process, on the store of --cache (and --cache_max_size, "
           "--cache_key_file, --cache_unauthenticated), reached over an in-process gRPC channel: "
           "dbt run's private mode, one process fewer to start. Not with --cache_service.");
+ABSL_FLAG(std::string, preload_program, "",
+          "With a cache: start loading this program's entries at once, before its session "
+          "attaches (32 hex digits: the content hash's low then high 64 bits, as dbt run "
+          "passes them).");
+ABSL_FLAG(uint32_t, preload_tb_flags, 0, "The TB flags of --preload_program's session.");
 ABSL_FLAG(std::string, data_socket, "",
           "Unix SOCK_SEQPACKET socket where executor sessions attach (default: the --socket "
           "path + \".data\"; none when only --listen is given).");
@@ -82,6 +88,16 @@ int main(int argc, char** argv) {
     cache_client = std::make_unique<dbt::translator::CacheClient>(address);
     programs = std::make_unique<dbt::translator::ProgramRegistry>(cache_client.get());
     dbt::translator::TranslatorBuildId();  // hashed once, before the first session
+  }
+  if (const std::string hex = absl::GetFlag(FLAGS_preload_program);
+      !hex.empty() && programs != nullptr) {
+    dbt::ContentHash hash;
+    if (hex.size() == 32 && absl::SimpleHexAtoi(hex.substr(0, 16), &hash.lo) &&
+        absl::SimpleHexAtoi(hex.substr(16), &hash.hi)) {
+      programs->Prefetch(hash, absl::GetFlag(FLAGS_preload_tb_flags));
+    } else {
+      DBT_LOG(0) << "ignoring --preload_program=" << hex << ": not 32 hex digits";
+    }
   }
   std::unique_ptr<dbt::translator::SessionListener> listener;
   if (!data_socket.empty()) {

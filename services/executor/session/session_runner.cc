@@ -26,20 +26,12 @@ namespace {
 absl::StatusOr<ContentHash> HashFile(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", strerror(errno)));
-  ContentHasher hasher;
-  std::vector<uint8_t> chunk(1 << 20);
-  for (;;) {
-    const ssize_t n = read(fd, chunk.data(), chunk.size());
-    if (n == 0) break;
-    if (n < 0) {
-      const int err = errno;
-      close(fd);
-      return absl::InternalError(absl::StrCat("cannot read ", path, ": ", strerror(err)));
-    }
-    hasher.Update(chunk.data(), static_cast<size_t>(n));
-  }
+  ContentHash hash;
+  const bool ok = HashFd(fd, &hash);
+  const int err = errno;
   close(fd);
-  return hasher.Finish();
+  if (!ok) return absl::InternalError(absl::StrCat("cannot read ", path, ": ", strerror(err)));
+  return hash;
 }
 
 bool HasItem(const v1::GuestRunOptions& options, const char* item) {

@@ -1,5 +1,6 @@
 // The identity of this translator build, part of every cache key: the
-// content hash of the running binary. A rebuilt or upgraded translator
+// linker's GNU build-id of the running binary (a hash of its contents; read
+// from memory, so free at start-up), else the content hash of the file. A rebuilt or upgraded translator
 // (different generated code, even where kTranslatorAbi was not bumped)
 // never finds the entries of another build.
 #ifndef DBT_SERVICES_TRANSLATOR_CACHE_BUILD_ID_H_
@@ -9,8 +10,8 @@
 
 namespace dbt::translator {
 
-// XXH3 of /proc/self/exe, computed once (0 if it cannot be read: then no
-// entry is stored or loaded).
+// XXH3 of the build-id note, else of /proc/self/exe; computed once (0 if
+// neither can be read: then no entry is stored or loaded).
 uint64_t TranslatorBuildId();
 
 }  // namespace dbt::translator

@@ -42,7 +42,7 @@ CacheClient::CacheClient(const std::string& address) : address_(address) {
 }
 
 CacheClient::CacheClient(std::shared_ptr<grpc::Channel> channel, std::string name)
-    : address_(std::move(name)), channel_(std::move(channel)) {
+    : address_(std::move(name)), in_process_(true), channel_(std::move(channel)) {
   stub_ = v1::Cache::NewStub(channel_);
   sender_ = std::thread([this] { SenderLoop(); });
 }
@@ -59,7 +59,7 @@ CacheClient::~CacheClient() {
 std::string CacheClient::failure() {
   std::lock_guard<std::mutex> lock(mutex_);
   const absl::Time now = absl::Now();
-  if (failure_.empty() && now >= next_probe_) {
+  if (failure_.empty() && !in_process_ && now >= next_probe_) {
     next_probe_ = now + absl::Milliseconds(100);
     // GetState(true) reconnects an idle channel; a service that is gone
     // then shows as TRANSIENT_FAILURE at the next probe.

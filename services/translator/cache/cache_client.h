@@ -67,6 +67,7 @@ class CacheClient {
   void SetFailure(const grpc::Status& s, const char* what);
 
   const std::string address_;
+  const bool in_process_ = false;  // nothing to probe: it cannot go away
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Cache::Stub> stub_;
 

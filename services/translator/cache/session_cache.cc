@@ -144,6 +144,15 @@ std::shared_ptr<ProgramEntries> ProgramRegistry::Get(const std::string& program)
   return entries;
 }
 
+void ProgramRegistry::Prefetch(const ContentHash& file_hash, uint32_t tb_flags) {
+  const uint64_t build = TranslatorBuildId();
+  if (build == 0) return;
+  std::shared_ptr<ProgramEntries> entries =
+      Get(cache::EncodeProgramKey(ProgramKeyOf(file_hash, tb_flags, build)));
+  std::lock_guard<std::mutex> lock(mutex_);
+  prefetched_.push_back(std::move(entries));
+}
+
 std::unique_ptr<SessionCache> SessionCache::Create(ProgramRegistry* registry,
                                                    const wire::Hello& hello) {
   if (hello.cache_file_hash.empty()) return nullptr;

@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "common/cache/tb_entry.h"
 #include "common/codegen/code_gen_buffer.h"
+#include "common/hash/content_hash.h"
 #include "services/translator/cache/cache_client.h"
 #include "services/translator/translate_tb.h"
 #include "services/translator/wire/tb_wire.h"
@@ -77,6 +78,10 @@ class ProgramRegistry {
   explicit ProgramRegistry(CacheClient* client);
   ~ProgramRegistry();
   std::shared_ptr<ProgramEntries> Get(const std::string& program);
+  // Starts loading a program's entries before any session asks (dbt run
+  // names its program when it starts its translator: --preload_program),
+  // and keeps them for the registry's life.
+  void Prefetch(const ContentHash& file_hash, uint32_t tb_flags);
   CacheClient* client() const { return client_; }
 
  private:
@@ -87,6 +92,7 @@ class ProgramRegistry {
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mutex_
   absl::flat_hash_map<std::string, std::weak_ptr<ProgramEntries>> programs_;
+  std::vector<std::shared_ptr<ProgramEntries>> prefetched_;  // guarded by mutex_
   std::thread refresher_;
 };
 
