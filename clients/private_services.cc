@@ -41,18 +41,35 @@ bool Ended(int pidfd, int timeout_ms) {
 // stdio_log: as ServiceSpawn::log_file.
 absl::StatusOr<PrivateServices::Process> Spawn(std::vector<std::string> argv,
                                                const std::string& stdio_log) {
+  int ack[2];
+  if (pipe2(ack, O_CLOEXEC) != 0) {
+    return absl::ResourceExhaustedError(absl::StrCat("pipe: ", strerror(errno)));
+  }
+  argv.push_back("--flush_ack_fd=3");
   argv.push_back(absl::StrCat("--exit_with_pid=", getpid()));
   ServiceSpawn spec;
   spec.argv = std::move(argv);
   spec.log_file = stdio_log;
   spec.own_session = false;
   spec.not_our_child = true;
+  spec.pass_fd = ack[1];
   absl::StatusOr<pid_t> pid = SpawnService(spec);
-  if (!pid.ok()) return pid.status();
+  close(ack[1]);
+  if (!pid.ok()) {
+    close(ack[0]);
+    return pid.status();
+  }
   PrivateServices::Process p;
   p.pid = *pid;
+  p.ack_fd = fcntl(ack[0], F_DUPFD_CLOEXEC, 512);
+  if (p.ack_fd >= 0) {
+    close(ack[0]);
+  } else {
+    p.ack_fd = ack[0];
+  }
   p.pidfd = static_cast<int>(syscall(SYS_pidfd_open, *pid, 0));
   if (p.pidfd < 0) {
+    close(p.ack_fd);
     return absl::UnavailableError(
         absl::StrCat(spec.argv[0], " (pid ", *pid, ") ended at once: ", strerror(errno)));
   }
@@ -83,16 +100,25 @@ absl::Status AwaitServing(const PrivateServices::Process& p, const std::string& 
   return absl::OkStatus();
 }
 
-// SIGTERM, then SIGKILL after kStopGrace. Closes the pidfd.
+// SIGTERM; done once the service acknowledged it (it goes on storing what
+// it holds, under the flush lock, while we exit) or ended; SIGKILL after
+// kStopGrace. Closes the fds.
 void Stop(PrivateServices::Process& p) {
   if (p.pidfd < 0) return;
   syscall(SYS_pidfd_send_signal, p.pidfd, SIGTERM, nullptr, 0);
-  if (!Ended(p.pidfd, static_cast<int>(kStopGrace.count()))) {
+  pollfd fds[2] = {{p.pidfd, POLLIN, 0}, {p.ack_fd, POLLIN, 0}};
+  int r;
+  do {
+    r = poll(fds, p.ack_fd >= 0 ? 2 : 1, static_cast<int>(kStopGrace.count()));
+  } while (r < 0 && errno == EINTR);
+  if (r <= 0) {
     syscall(SYS_pidfd_send_signal, p.pidfd, SIGKILL, nullptr, 0);
     Ended(p.pidfd, -1);
   }
   close(p.pidfd);
   p.pidfd = -1;
+  if (p.ack_fd >= 0) close(p.ack_fd);
+  p.ack_fd = -1;
 }
 
 }  // namespace
@@ -206,6 +232,7 @@ void PrivateServices::Supervise() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       close(translator_.pidfd);
+      if (translator_.ack_fd >= 0) close(translator_.ack_fd);
       translator_ = *fresh;
     }
     if (absl::Status st = AwaitServing(*fresh, PathsFor(dir_, "translator").socket, "translator");

@@ -62,6 +62,10 @@ class PrivateServices {
   struct Process {
     pid_t pid = 0;
     int pidfd = -1;
+    // Read end of the pipe whose write end the translator closes once it
+    // took the cache's flush lock on SIGTERM (--flush_ack_fd): then dbt
+    // may exit while it stores.
+    int ack_fd = -1;
   };
 
  private:

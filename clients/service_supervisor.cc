@@ -159,7 +159,14 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
       dup2(log_fd, 1);
       dup2(log_fd, 2);
     }
-    if (!spec.keep_inherited_fds) close_range(3, ~0u, 0);
+    if (spec.pass_fd >= 0) {
+      if (spec.pass_fd == 3) {
+        fcntl(3, F_SETFD, 0);  // dup2 onto itself would keep close-on-exec
+      } else {
+        dup2(spec.pass_fd, 3);  // clears close-on-exec
+      }
+    }
+    if (!spec.keep_inherited_fds) close_range(spec.pass_fd >= 0 ? 4 : 3, ~0u, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

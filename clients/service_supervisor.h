@@ -64,6 +64,9 @@ struct ServiceSpawn {
   // SIGCHLD must concern the guest's children only. die_with_parent cannot
   // apply; give the service --exit_with_pid instead. Watch it with a pidfd.
   bool not_our_child = false;
+  // An fd of ours that the service gets as fd 3 (say, a pipe's write end
+  // named by a flag); -1: none.
+  int pass_fd = -1;
 };
 
 // fork + exec with an empty signal mask and SIGINT/SIGQUIT at their

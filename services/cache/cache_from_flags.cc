@@ -53,7 +53,8 @@ void MarkStoreOnCrash(const std::string& dir) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags() {
+absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags(std::string* lmdb_dir) {
+  if (lmdb_dir != nullptr) lmdb_dir->clear();
   cache::StoreSpec spec;
   spec.url = absl::GetFlag(FLAGS_cache);
   spec.key_file = absl::GetFlag(FLAGS_cache_key_file);
@@ -69,7 +70,10 @@ absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags() {
     DBT_LOG(0) << "the cache is off: " << opened.status().message();
     return std::make_unique<CacheService>(std::string(opened.status().message()));
   }
-  if (opened->backend == "lmdb") MarkStoreOnCrash(opened->location);
+  if (opened->backend == "lmdb") {
+    MarkStoreOnCrash(opened->location);
+    if (lmdb_dir != nullptr) *lmdb_dir = opened->location;
+  }
   return std::make_unique<CacheService>(std::move(opened->store), opened->backend);
 }
 

@@ -6,6 +6,7 @@
 #define DBT_SERVICES_CACHE_CACHE_FROM_FLAGS_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "services/cache/cache_service.h"
@@ -17,7 +18,9 @@ namespace dbt {
 // RPC with the reason (logged once). InvalidArgument only for a malformed
 // --cache_max_size. An LMDB store gets a crash marker: a damaged file that
 // crashes its reader is started afresh by the next open.
-absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags();
+// *lmdb_dir (if given) is set to an LMDB store's directory, else cleared.
+absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags(
+    std::string* lmdb_dir = nullptr);
 
 }  // namespace dbt
 

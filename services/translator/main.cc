@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/service/server.h"
 #include "services/cache/cache_from_flags.h"
+#include "services/cache/store/flush_lock.h"
 #include "services/translator/cache/build_id.h"
 #include "services/translator/cache/cache_client.h"
 #include "services/translator/cache/session_cache.h"
@@ -37,6 +38,11 @@ ABSL_FLAG(std::string, preload_program, "",
           "attaches (32 hex digits: the content hash's low then high 64 bits, as dbt run "
           "passes them).");
 ABSL_FLAG(uint32_t, preload_tb_flags, 0, "The TB flags of --preload_program's session.");
+ABSL_FLAG(int, flush_ack_fd, -1,
+          "An fd (a pipe's write end) written to and closed once a SIGTERM was received and, with "
+          "--cache_embedded on an LMDB store, the store's flush lock taken: dbt run then exits "
+          "while this translator stores what it holds, and the next run waits for those "
+          "writes (services/cache/store/flush_lock.h).");
 ABSL_FLAG(std::string, data_socket, "",
           "Unix SOCK_SEQPACKET socket where executor sessions attach (default: the --socket "
           "path + \".data\"; none when only --listen is given).");
@@ -53,6 +59,7 @@ int main(int argc, char** argv) {
   if (data_socket.empty() && !config.unix_socket.empty())
     data_socket = config.unix_socket + ".data";
   // ORDER: declared before the listener, so destroyed after its sessions.
+  std::unique_ptr<dbt::cache::FlushLock> flush_lock;  // held from SIGTERM to _exit
   std::unique_ptr<dbt::CacheService> embedded_cache;
   std::unique_ptr<grpc::Server> embedded_server;  // no port: in-process only
   std::unique_ptr<dbt::translator::CacheClient> cache_client;
@@ -62,12 +69,22 @@ int main(int argc, char** argv) {
       fprintf(stderr, "dbt-translator: --cache_embedded and --cache_service exclude each other\n");
       return 2;
     }
-    absl::StatusOr<std::unique_ptr<dbt::CacheService>> made = dbt::CacheServiceFromFlags();
+    std::string lmdb_dir;
+    absl::StatusOr<std::unique_ptr<dbt::CacheService>> made =
+        dbt::CacheServiceFromFlags(&lmdb_dir);
     if (!made.ok()) {
       fprintf(stderr, "dbt-translator: %s\n", std::string(made.status().message()).c_str());
       return 2;
     }
     embedded_cache = *std::move(made);
+    if (!lmdb_dir.empty()) {
+      flush_lock = std::make_unique<dbt::cache::FlushLock>(dbt::cache::FlushLockPath(lmdb_dir));
+      // What a run that just ended still stores: wait for it (bounded), so
+      // that a run after a run is warm.
+      if (!flush_lock->WaitForFlushers(absl::Seconds(3))) {
+        DBT_LOG(0) << "cache: another translator is still storing after 3 s; not waiting";
+      }
+    }
     grpc::ServerBuilder builder;
     builder.SetMaxReceiveMessageSize(dbt::kMaxServiceMessageBytes);
     builder.SetMaxSendMessageSize(64 << 20);
@@ -113,6 +130,17 @@ int main(int argc, char** argv) {
     DBT_LOG(0) << "no data socket (give --socket or --data_socket): no executor can attach";
   }
 
+  config.on_stop = [&flush_lock, ack_fd = absl::GetFlag(FLAGS_flush_ack_fd)] {
+    if (flush_lock != nullptr && !flush_lock->HoldWhileFlushing()) {
+      DBT_LOG(0) << "cache: cannot take the flush lock: the next run may start cold";
+    }
+    if (ack_fd >= 0) {
+      // A byte, not only EOF: a copy of the write end elsewhere (a guest
+      // that forked while dbt started us) must not hold dbt up.
+      (void)!write(ack_fd, "s", 1);
+      close(ack_fd);  // dbt run may exit now
+    }
+  };
   dbt::TranslatorService service(listener.get());
   config.services.push_back({"dbt.v1.Translator", &service});
   const int status = dbt::RunServer(config);
