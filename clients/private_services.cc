@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/service_supervisor.h"
+#include "common/fd_io.h"
 #include "common/service/client.h"
 #include "common/service/unix_socket.h"
 
@@ -61,24 +62,14 @@ absl::StatusOr<PrivateServices::Process> Spawn(std::vector<std::string> argv,
   }
   PrivateServices::Process p;
   p.pid = *pid;
-  p.ack_fd = fcntl(ack[0], F_DUPFD_CLOEXEC, 512);
-  if (p.ack_fd >= 0) {
-    close(ack[0]);
-  } else {
-    p.ack_fd = ack[0];
-  }
+  p.ack_fd = MoveFdAboveGuestFds(ack[0]);
   p.pidfd = static_cast<int>(syscall(SYS_pidfd_open, *pid, 0));
   if (p.pidfd < 0) {
     close(p.ack_fd);
     return absl::UnavailableError(
         absl::StrCat(spec.argv[0], " (pid ", *pid, ") ended at once: ", strerror(errno)));
   }
-  // Not the guest's: out of the way of the fds it numbers itself.
-  const int high = fcntl(p.pidfd, F_DUPFD_CLOEXEC, 512);
-  if (high >= 0) {
-    close(p.pidfd);
-    p.pidfd = high;
-  }
+  p.pidfd = MoveFdAboveGuestFds(p.pidfd);
   return p;
 }
 
@@ -138,6 +129,7 @@ absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start(const Pr
   s->translator_ = *translator;
   s->stop_event_ = eventfd(0, EFD_CLOEXEC);
   if (s->stop_event_ < 0) return absl::InternalError(absl::StrCat("eventfd: ", strerror(errno)));
+  s->stop_event_ = MoveFdAboveGuestFds(s->stop_event_);
   // Created with every signal blocked, so that it keeps them blocked: a
   // signal sent to the process is for one of the guest's threads.
   sigset_t all, old;
@@ -170,11 +162,6 @@ PrivateServices::~PrivateServices() {
 }
 
 std::string PrivateServices::translator_data_socket() const { return TranslatorDataSocket(dir_); }
-
-pid_t PrivateServices::translator_pid() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return translator_.pid;
-}
 
 absl::StatusOr<PrivateServices::Process> PrivateServices::StartTranslator() {
   absl::StatusOr<std::string> binary = FindServiceBinary("translator");

@@ -55,7 +55,6 @@ class PrivateServices {
   // Start does not wait for the translator: dbt loads the guest meanwhile,
   // and the session's first connect waits for this socket.
   std::string translator_data_socket() const;
-  pid_t translator_pid() const;
 
   // A service process: not our child (ServiceSpawn::not_our_child), so
   // watched through a pidfd.

@@ -123,22 +123,15 @@ class StdinForwarder {
 }  // namespace
 
 absl::StatusOr<RemoteRunResult> RunRemote(const std::string& address,
-                                          const v1::StartGuestRequest& request,
-                                          bool forward_interrupts) {
+                                          const v1::StartGuestRequest& request) {
   // Before gRPC starts threads: they inherit the mask, so the forwarded
   // signals wait for the forwarder.
   sigset_t forwarded;
   sigemptyset(&forwarded);
   sigaddset(&forwarded, SIGTERM);
   sigaddset(&forwarded, SIGHUP);
-  if (forward_interrupts) {
-    sigaddset(&forwarded, SIGINT);
-    sigaddset(&forwarded, SIGQUIT);
-  } else {
-    // The guest is in our process group: the terminal signals it directly.
-    signal(SIGINT, SIG_IGN);
-    signal(SIGQUIT, SIG_IGN);
-  }
+  sigaddset(&forwarded, SIGINT);
+  sigaddset(&forwarded, SIGQUIT);
   pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
 
   auto channel = ConnectTo(address);

@@ -22,12 +22,11 @@ struct RemoteRunResult {
 
 // address: the executor (unix:/path, /path or host:port). An error means the
 // guest could not be started or the executor was lost while it ran.
-// forward_interrupts: also forward SIGINT and SIGQUIT (^C, ^\) to the guest,
-// for a guest that is not in dbt's process group (so the terminal does not
-// signal it itself); otherwise dbt ignores them while the guest runs.
+// SIGINT, SIGQUIT (^C, ^\), SIGTERM and SIGHUP to dbt are forwarded to the
+// guest: it is not in dbt's process group, so the terminal does not signal
+// it itself.
 absl::StatusOr<RemoteRunResult> RunRemote(const std::string& address,
-                                          const v1::StartGuestRequest& request,
-                                          bool forward_interrupts);
+                                          const v1::StartGuestRequest& request);
 
 }  // namespace dbt
 

@@ -14,16 +14,16 @@
 
 #include "absl/strings/str_format.h"
 #include "clients/private_services.h"
-#include "common/hash/content_hash.h"
-#include "services/translator/translate_tb.h"
 #include "clients/remote_run.h"
 #include "clients/run_flags.h"
+#include "common/hash/content_hash.h"
 #include "common/service/inherited_fds.h"
 #include "services/executor/jit/jit_stats.h"
 #include "services/executor/runtime/guest_runner.h"
 #include "services/executor/service/session_spawn.h"
 #include "services/executor/service/stdio_handoff.h"
 #include "services/executor/session/session_runner.h"
+#include "services/translator/translate_tb.h"
 
 extern char** environ;
 
@@ -152,20 +152,21 @@ int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request)
   cache.max_size = flags.cache_max_size;
   cache.key_file = flags.cache_key_file;
   cache.unauthenticated = flags.cache_unauthenticated;
+  v1::SessionConfig config;
+  config.set_session_id("private");
   if (cache.enabled) {
-    // The session hashes the file it loads again; this one only lets the
-    // translator start loading early (a wrong guess costs nothing).
+    // Read once, here: the translator starts loading the program's entries
+    // at once, and the session keys them by the same hash.
     const int fd = open(flags.program.c_str(), O_RDONLY | O_CLOEXEC);
     ContentHash hash;
     if (fd >= 0 && HashFd(fd, &hash)) {
       cache.preload_program = absl::StrFormat("%016x%016x", hash.lo, hash.hi);
       cache.preload_tb_flags = flags.one_insn_per_tb ? translator::kTbFlagOneInsn : 0;
+      config.set_program_hash(ContentHashToBytes(hash));
     }
     if (fd >= 0) close(fd);
   }
   std::unique_ptr<PrivateServices> services;
-  v1::SessionConfig config;
-  config.set_session_id("private");
   if (!flags.interpret) {
     absl::StatusOr<std::unique_ptr<PrivateServices>> started = PrivateServices::Start(cache);
     if (!started.ok()) {
@@ -222,8 +223,7 @@ int RunConnected(const RunFlags& flags, v1::StartGuestRequest request) {
     request.set_stream_stdin(true);
   }
   // The executor is not in our terminal's process group: ^C is forwarded.
-  absl::StatusOr<RemoteRunResult> result =
-      RunRemote(flags.connect, request, /*forward_interrupts=*/true);
+  absl::StatusOr<RemoteRunResult> result = RunRemote(flags.connect, request);
   if (!result.ok()) {
     fprintf(stderr, "dbt: %s\n", std::string(result.status().message()).c_str());
     return 1;

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -120,7 +119,6 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
     if (log_fd >= 0) close(log_fd);
     return absl::ResourceExhaustedError(absl::StrCat("pipe: ", strerror(errno)));
   }
-  const pid_t parent = getpid();
   // No atfork handlers: the child makes only syscalls until exec (we may
   // have threads: the run's supervisor restarts a translator). The
   // intermediate of not_our_child is a clone child (exit signal 0), which a
@@ -149,9 +147,6 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
         (void)!write(pid_pipe[1], &service, sizeof service);
         _exit(service < 0 ? 1 : 0);
       }
-    } else if (spec.die_with_parent) {
-      prctl(PR_SET_PDEATHSIG, SIGTERM);
-      if (getppid() != parent) _exit(1);
     }
     if (log_fd >= 0) {
       int null_fd = open("/dev/null", O_RDONLY);
@@ -166,7 +161,7 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
         dup2(spec.pass_fd, 3);  // clears close-on-exec
       }
     }
-    if (!spec.keep_inherited_fds) close_range(spec.pass_fd >= 0 ? 4 : 3, ~0u, 0);
+    close_range(spec.pass_fd >= 0 ? 4 : 3, ~0u, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

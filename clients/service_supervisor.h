@@ -52,24 +52,19 @@ struct ServiceSpawn {
   // false: a process group of its own in our session (the terminal's ^C
   // does not reach it, but processes it starts may still join our group).
   bool own_session = true;
-  // PR_SET_PDEATHSIG SIGTERM: it stops (cleanly) when we die.
-  bool die_with_parent = false;
-  // Keep the fds above 2 that we have without close-on-exec (dbt run's
-  // private executor passes them on to the guest). Otherwise they are closed:
-  // a service must not hold its starter's pipes or files open.
-  bool keep_inherited_fds = false;
   // Started through an intermediate process that exits at once, so that it
   // is not our child (its parent is init or a subreaper): dbt run's services
   // live beside the process that runs the guest, whose wait(-1), ECHILD and
-  // SIGCHLD must concern the guest's children only. die_with_parent cannot
+  // SIGCHLD must concern the guest's children only. PR_SET_PDEATHSIG cannot
   // apply; give the service --exit_with_pid instead. Watch it with a pidfd.
   bool not_our_child = false;
   // An fd of ours that the service gets as fd 3 (say, a pipe's write end
-  // named by a flag); -1: none.
+  // named by a flag); -1: none. Our other fds above 2 are closed: a service
+  // must not hold its starter's pipes or files open.
   int pass_fd = -1;
 };
 
-// fork + exec with an empty signal mask and SIGINT/SIGQUIT at their
+// _Fork + exec with an empty signal mask and SIGINT/SIGQUIT at their
 // defaults (the services sigwait for them). Returns the child's pid.
 absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec);
 

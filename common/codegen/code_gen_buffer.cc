@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/codegen/prologue.h"
+#include "common/fd_io.h"
 
 namespace dbt::codegen {
 namespace {
@@ -47,7 +48,8 @@ absl::StatusOr<std::unique_ptr<CodeGenBuffer>> CodeGenBuffer::Create(
   size_t region =
       options.region_size ? AlignUp(options.region_size, PageSize()) : DefaultRegionSize(size);
   region = std::max(region, kMinRegionSize);
-  int fd = memfd_create("dbt-code-gen-buffer", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  int fd =
+      MoveFdAboveGuestFds(memfd_create("dbt-code-gen-buffer", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (fd < 0) return Errno("memfd_create");
   size_t n = size > FirstRegionOffset() ? (size - FirstRegionOffset()) / (region + PageSize()) : 0;
   if (n == 0) n = 1;

@@ -5,6 +5,7 @@
 
 #include <xxhash.h>
 
+#include <cstring>
 #include <memory>
 
 namespace dbt {
@@ -32,6 +33,19 @@ ContentHash ContentHasher::Finish() const {
 }  // namespace dbt
 
 namespace dbt {
+
+std::string ContentHashToBytes(const ContentHash& h) {
+  std::string bytes(reinterpret_cast<const char*>(&h.lo), 8);
+  bytes.append(reinterpret_cast<const char*>(&h.hi), 8);
+  return bytes;
+}
+
+bool ContentHashFromBytes(std::string_view bytes, ContentHash* out) {
+  if (bytes.size() != 16) return false;
+  std::memcpy(&out->lo, bytes.data(), 8);
+  std::memcpy(&out->hi, bytes.data() + 8, 8);
+  return true;
+}
 
 bool HashFd(int fd, ContentHash* out) {
   ContentHasher hasher;

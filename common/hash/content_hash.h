@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 namespace dbt {
 
@@ -20,6 +22,12 @@ struct ContentHash {
 };
 
 ContentHash HashBytes(const void* data, size_t len);
+
+// The hash as 16 bytes, low then high 64 bits (host order), as it travels
+// between processes (wire::Hello cache_file_hash, SessionConfig.program_hash).
+std::string ContentHashToBytes(const ContentHash& h);
+// The inverse; false unless `bytes` holds exactly 16.
+bool ContentHashFromBytes(std::string_view bytes, ContentHash* out);
 
 // Hash of a whole file read from fd (from its current offset to the end),
 // as HashBytes of its contents. False on a read error (errno set). Reads in

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -39,6 +40,24 @@ TEST(ContentHashTest, HashFdEqualsHashOfTheContents) {
     EXPECT_EQ(h, HashBytes(bytes.data(), bytes.size())) << size;
     close(fd);
   }
+}
+
+// 16 bytes, low then high half, as wire::Hello carries them; any other
+// size is refused.
+TEST(ContentHashTest, BytesHoldLowThenHighAndOnlySixteen) {
+  const ContentHash h{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+  const std::string bytes = ContentHashToBytes(h);
+  ASSERT_EQ(bytes.size(), 16u);
+  uint64_t lo = 0, hi = 0;
+  memcpy(&lo, bytes.data(), 8);
+  memcpy(&hi, bytes.data() + 8, 8);
+  EXPECT_EQ(lo, h.lo);
+  EXPECT_EQ(hi, h.hi);
+  ContentHash back;
+  ASSERT_TRUE(ContentHashFromBytes(bytes, &back));
+  EXPECT_EQ(back, h);
+  EXPECT_FALSE(ContentHashFromBytes(bytes.substr(0, 15), &back));
+  EXPECT_FALSE(ContentHashFromBytes(bytes + "x", &back));
 }
 
 TEST(ContentHashTest, HashFdReportsAReadError) {

@@ -2,8 +2,8 @@
 
 #include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <chrono>

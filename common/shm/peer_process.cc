@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/fd_io.h"
 
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77  // Linux 6.5 (include/uapi/asm-generic/socket.h)
@@ -45,15 +46,15 @@ absl::StatusOr<PeerProcess> PeerProcess::FromPid(pid_t pid) {
   if (pid <= 0) return absl::InvalidArgumentError(absl::StrCat("peer pid ", pid));
   int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   if (fd < 0) return Errno(absl::StrCat("pidfd_open(", pid, ")"));
-  return PeerProcess(pid, UniqueFd(fd));
+  return PeerProcess(pid, UniqueFd(MoveFdAboveGuestFds(fd)));
 }
 
 absl::StatusOr<PeerProcess> PeerProcess::FromUnixSocket(int socket_fd) {
   int pidfd = -1;
   socklen_t len = sizeof(pidfd);
   if (getsockopt(socket_fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) == 0 && pidfd >= 0) {
-    UniqueFd owned(pidfd);
-    pid_t pid = PidOfPidfd(pidfd);
+    UniqueFd owned(MoveFdAboveGuestFds(pidfd));
+    pid_t pid = PidOfPidfd(owned.get());
     // The fdinfo line reads -1 when the peer has already been reaped, 0
     // when it lives in another pid namespace: keep the pidfd either way.
     return PeerProcess(pid, std::move(owned));

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/fd_io.h"
 
 namespace dbt::shm {
 namespace {
@@ -38,7 +39,8 @@ absl::StatusOr<SharedRegion> SharedRegion::Create(std::string_view name, uint32_
   uint64_t region_size =
       (kRegionPayloadOffset + payload_size + kPageSize - 1) / kPageSize * kPageSize;
   std::string memfd_name = absl::StrCat("dbt-shm:", absl::string_view(name.data(), name.size()));
-  UniqueFd fd(memfd_create(memfd_name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  UniqueFd fd(
+      MoveFdAboveGuestFds(memfd_create(memfd_name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING)));
   if (!fd.valid()) return Errno("memfd_create");
   if (ftruncate(fd.get(), static_cast<off_t>(region_size)) != 0) return Errno("ftruncate");
   // Sealed before anyone else can see the fd: its size is fixed for good.

@@ -31,7 +31,7 @@ namespace {
 char g_crash_marker[4096];
 
 void OnCrash(int sig) {
-  if (g_crash_marker[0] != '\0') {
+  if (g_crash_marker[0] != '\0' && cache::InLmdbOperation()) {
     const int fd = open(g_crash_marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd >= 0) close(fd);
   }
@@ -40,7 +40,8 @@ void OnCrash(int sig) {
 }
 
 // An LMDB store whose file was damaged can crash its reader; the next open
-// then starts a fresh store instead of crashing every run.
+// then starts a fresh store instead of crashing every run. Only a crash
+// inside a store operation marks it.
 void MarkStoreOnCrash(const std::string& dir) {
   const std::string marker = cache::LmdbCrashMarkerPath(dir);
   if (marker.size() >= sizeof g_crash_marker) return;

@@ -17,7 +17,8 @@ namespace dbt {
 // others can write, an unreachable Redis) gives a service that refuses every
 // RPC with the reason (logged once). InvalidArgument only for a malformed
 // --cache_max_size. An LMDB store gets a crash marker: a damaged file that
-// crashes its reader is started afresh by the next open.
+// crashes its reader (a crash inside a store operation, not elsewhere in
+// the process) is started afresh by the next open.
 // *lmdb_dir (if given) is set to an LMDB store's directory, else cleared.
 absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags(
     std::string* lmdb_dir = nullptr);

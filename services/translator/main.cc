@@ -70,8 +70,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     std::string lmdb_dir;
-    absl::StatusOr<std::unique_ptr<dbt::CacheService>> made =
-        dbt::CacheServiceFromFlags(&lmdb_dir);
+    absl::StatusOr<std::unique_ptr<dbt::CacheService>> made = dbt::CacheServiceFromFlags(&lmdb_dir);
     if (!made.ok()) {
       fprintf(stderr, "dbt-translator: %s\n", std::string(made.status().message()).c_str());
       return 2;
@@ -94,17 +93,13 @@ int main(int argc, char** argv) {
       fprintf(stderr, "dbt-translator: cannot start the embedded cache\n");
       return 1;
     }
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 << 20);
-    args.SetMaxSendMessageSize(64 << 20);
-    cache_client = std::make_unique<dbt::translator::CacheClient>(
-        embedded_server->InProcessChannel(args), "the embedded cache");
-    programs = std::make_unique<dbt::translator::ProgramRegistry>(cache_client.get());
-    dbt::translator::TranslatorBuildId();
+    cache_client = std::make_unique<dbt::translator::CacheClient>(*embedded_server);
   } else if (const std::string address = absl::GetFlag(FLAGS_cache_service); !address.empty()) {
     cache_client = std::make_unique<dbt::translator::CacheClient>(address);
+  }
+  if (cache_client != nullptr) {
     programs = std::make_unique<dbt::translator::ProgramRegistry>(cache_client.get());
-    dbt::translator::TranslatorBuildId();  // hashed once, before the first session
+    dbt::translator::TranslatorBuildId();  // computed once, before the first session
   }
   if (const std::string hex = absl::GetFlag(FLAGS_preload_program);
       !hex.empty() && programs != nullptr) {

@@ -117,6 +117,10 @@ absl::Status MakeDirs(const std::string& dir) {
 }
 
 // LMDB's answer for a file that is not (or no longer) an LMDB database.
+// Set while this thread is inside a store operation (StoreLock). Initial-
+// exec TLS: read from a signal handler.
+__attribute__((tls_model("initial-exec"))) thread_local int t_in_operation = 0;
+
 bool IsCorruptDatabase(int rc) {
   return rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == MDB_CORRUPTED ||
          rc == MDB_PAGE_NOTFOUND;
@@ -141,6 +145,7 @@ class LmdbStore final : public Store {
   class StoreLock {
    public:
     StoreLock(LmdbStore& store, bool write) : store_(store), lock_(store.op_mutex_) {
+      ++t_in_operation;
       if (store_.lock_fd_ >= 0) {
         while (flock(store_.lock_fd_, write ? LOCK_EX : LOCK_SH) != 0 && errno == EINTR) {
         }
@@ -148,6 +153,7 @@ class LmdbStore final : public Store {
     }
     ~StoreLock() {
       if (store_.lock_fd_ >= 0) flock(store_.lock_fd_, LOCK_UN);
+      --t_in_operation;
     }
 
    private:
@@ -577,6 +583,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenLmdbStore(const LmdbStoreOptions& opt
 }
 
 std::string LmdbCrashMarkerPath(const std::string& dir) { return absl::StrCat(dir, "/damaged"); }
+
+bool InLmdbOperation() { return t_in_operation > 0; }
 
 std::string DefaultCacheDir() {
   if (const char* xdg = getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {

@@ -41,6 +41,12 @@ absl::StatusOr<std::unique_ptr<Store>> OpenLmdbStore(const LmdbStoreOptions& opt
 // the database aside as it does for one LMDB does not recognise.
 std::string LmdbCrashMarkerPath(const std::string& dir);
 
+// Whether the calling thread is inside an operation on an LMDB store (for a
+// crash handler: only a crash there says the database is damaged; a crash
+// elsewhere in the process, say the translator that hosts the cache, must
+// not throw the user's store away). Async-signal-safe.
+bool InLmdbOperation();
+
 // The default directory: $XDG_CACHE_HOME/dbt, else $HOME/.cache/dbt.
 std::string DefaultCacheDir();
 

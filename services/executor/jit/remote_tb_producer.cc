@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/fd_io.h"
 #include "common/jit_abi.h"
 #include "common/shm/fd_passing.h"
 
@@ -79,7 +80,7 @@ absl::StatusOr<std::shared_ptr<RemoteTbProducer::Connection>> RemoteTbProducer::
     return absl::InvalidArgumentError(absl::StrCat("translator socket path too long: ", path));
   }
   memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  c->socket.Reset(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+  c->socket.Reset(MoveFdAboveGuestFds(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)));
   if (!c->socket.valid()) return Errno("socket");
   if (connect(c->socket.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     return Errno(absl::StrCat("cannot reach the translator at ", path));

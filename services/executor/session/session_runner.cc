@@ -23,7 +23,9 @@
 namespace dbt::executor {
 namespace {
 
-absl::StatusOr<ContentHash> HashFile(const std::string& path) {
+// The program's content hash as the translator takes it (Hello's
+// cache_file_hash: 16 bytes, low then high 64 bits).
+absl::StatusOr<std::string> HashFile(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", strerror(errno)));
   ContentHash hash;
@@ -31,7 +33,7 @@ absl::StatusOr<ContentHash> HashFile(const std::string& path) {
   const int err = errno;
   close(fd);
   if (!ok) return absl::InternalError(absl::StrCat("cannot read ", path, ": ", strerror(err)));
-  return hash;
+  return ContentHashToBytes(hash);
 }
 
 bool HasItem(const v1::GuestRunOptions& options, const char* item) {
@@ -137,7 +139,7 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
     remote_options.start_timeout = absl::Milliseconds(config.translator_start_ms());
     remote_options.tb_flags = jit.one_insn_per_tb ? translator::kTbFlagOneInsn : 0;
     options.engine_factory =
-        [jit, stats, log_page, log, remote, remote_options,
+        [jit, stats, log_page, log, remote, remote_options, known_hash = config.program_hash(),
          program = request.program()](GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {
       if (log_page) LogPages(proc, log);
       absl::StatusOr<std::unique_ptr<TbProducer>> producer;
@@ -146,10 +148,10 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
         if (jit.cache) {
           // The program's identity is its content, not its path: a rebuilt
           // program is another program.
-          absl::StatusOr<ContentHash> file_hash = HashFile(proc.exe_path);
+          absl::StatusOr<std::string> file_hash =
+              known_hash.size() == 16 ? known_hash : HashFile(proc.exe_path);
           if (file_hash.ok()) {
-            with_cache.cache_file_hash.assign(reinterpret_cast<const char*>(&file_hash->lo), 8);
-            with_cache.cache_file_hash.append(reinterpret_cast<const char*>(&file_hash->hi), 8);
+            with_cache.cache_file_hash = *std::move(file_hash);
             with_cache.image_start = proc.image_start;
             with_cache.image_end = proc.image_end;
           } else {

@@ -1,8 +1,8 @@
 // The identity of this translator build, part of every cache key: the
 // linker's GNU build-id of the running binary (a hash of its contents; read
-// from memory, so free at start-up), else the content hash of the file. A rebuilt or upgraded translator
-// (different generated code, even where kTranslatorAbi was not bumped)
-// never finds the entries of another build.
+// from memory, so free at start-up), else the content hash of the file. A rebuilt or upgraded
+// translator (different generated code, even where kTranslatorAbi was not bumped) never finds the
+// entries of another build.
 #ifndef DBT_SERVICES_TRANSLATOR_CACHE_BUILD_ID_H_
 #define DBT_SERVICES_TRANSLATOR_CACHE_BUILD_ID_H_
 

@@ -24,12 +24,18 @@ std::chrono::system_clock::time_point Deadline(absl::Duration d) {
   return std::chrono::system_clock::now() + absl::ToChronoMilliseconds(d);
 }
 
-}  // namespace
-
-CacheClient::CacheClient(const std::string& address) : address_(address) {
+// Loads and store batches are large (the service accepts 32 MiB).
+grpc::ChannelArguments MessageSizeArgs() {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
+  return args;
+}
+
+}  // namespace
+
+CacheClient::CacheClient(const std::string& address) : address_(address) {
+  grpc::ChannelArguments args = MessageSizeArgs();
   // A private cache service starts beside the translator: retry its socket
   // every few milliseconds, not after gRPC's default 1 s (then 1.6 s, ...)
   // backoff, which the first preload would wait out.
@@ -41,8 +47,10 @@ CacheClient::CacheClient(const std::string& address) : address_(address) {
   sender_ = std::thread([this] { SenderLoop(); });
 }
 
-CacheClient::CacheClient(std::shared_ptr<grpc::Channel> channel, std::string name)
-    : address_(std::move(name)), in_process_(true), channel_(std::move(channel)) {
+CacheClient::CacheClient(grpc::Server& server)
+    : address_("the cache in this process"),
+      in_process_(true),
+      channel_(server.InProcessChannel(MessageSizeArgs())) {
   stub_ = v1::Cache::NewStub(channel_);
   sender_ = std::thread([this] { SenderLoop(); });
 }

@@ -38,9 +38,9 @@ class CacheClient {
  public:
   // address: a gRPC target, e.g. unix:/run/dbt/cache.sock.
   explicit CacheClient(const std::string& address);
-  // Over a channel made elsewhere: the in-process one of a cache hosted in
-  // this process (translator --cache_embedded). `name` is for messages.
-  CacheClient(std::shared_ptr<grpc::Channel> channel, std::string name);
+  // The cache service registered in `server`, in this process (translator
+  // --cache_embedded), over its in-process channel.
+  explicit CacheClient(grpc::Server& server);
   ~CacheClient();  // sends what is queued (bounded wait), then stops
   CacheClient(const CacheClient&) = delete;
   CacheClient& operator=(const CacheClient&) = delete;

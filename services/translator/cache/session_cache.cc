@@ -17,6 +17,11 @@ namespace {
 constexpr absl::Duration kLoadTimeout = absl::Seconds(5);
 constexpr auto kRefreshInterval = std::chrono::milliseconds(500);
 
+// The store's key of a program's index (its sessions' and a prefetch's).
+std::string ProgramIndexKey(const ContentHash& file_hash, uint32_t tb_flags, uint64_t build) {
+  return cache::EncodeProgramKey(ProgramKeyOf(file_hash, tb_flags, build));
+}
+
 }  // namespace
 
 ProgramEntries::ProgramEntries(CacheClient* client, std::string program)
@@ -147,8 +152,7 @@ std::shared_ptr<ProgramEntries> ProgramRegistry::Get(const std::string& program)
 void ProgramRegistry::Prefetch(const ContentHash& file_hash, uint32_t tb_flags) {
   const uint64_t build = TranslatorBuildId();
   if (build == 0) return;
-  std::shared_ptr<ProgramEntries> entries =
-      Get(cache::EncodeProgramKey(ProgramKeyOf(file_hash, tb_flags, build)));
+  std::shared_ptr<ProgramEntries> entries = Get(ProgramIndexKey(file_hash, tb_flags, build));
   std::lock_guard<std::mutex> lock(mutex_);
   prefetched_.push_back(std::move(entries));
 }
@@ -166,9 +170,8 @@ std::unique_ptr<SessionCache> SessionCache::Create(ProgramRegistry* registry,
     return c;
   }
   ContentHash file_hash;
-  std::memcpy(&file_hash.lo, hello.cache_file_hash.data(), 8);
-  std::memcpy(&file_hash.hi, hello.cache_file_hash.data() + 8, 8);
-  c->program_ = cache::EncodeProgramKey(ProgramKeyOf(file_hash, hello.tb_flags, c->build_));
+  if (!ContentHashFromBytes(hello.cache_file_hash, &file_hash)) return nullptr;
+  c->program_ = ProgramIndexKey(file_hash, hello.tb_flags, c->build_);
   c->client_ = registry->client();
   c->entries_ = registry->Get(c->program_);
   c->image_start_ = hello.image_start;
