@@ -114,7 +114,8 @@ void Stop(PrivateServices::Process& p) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start(const PrivateCache& cache) {
+absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start(const PrivateCache& cache,
+                                                                        bool start_now) {
   std::unique_ptr<PrivateServices> s(new PrivateServices());
   s->cache_ = cache;
   const char* tmp = getenv("TMPDIR");
@@ -124,20 +125,36 @@ absl::StatusOr<std::unique_ptr<PrivateServices>> PrivateServices::Start(const Pr
     return absl::InternalError(absl::StrCat("mkdtemp ", pattern, ": ", strerror(errno)));
   }
   s->dir_ = pattern;
-  absl::StatusOr<Process> translator = s->StartTranslator();
-  if (!translator.ok()) return translator.status();
-  s->translator_ = *translator;
-  s->stop_event_ = eventfd(0, EFD_CLOEXEC);
-  if (s->stop_event_ < 0) return absl::InternalError(absl::StrCat("eventfd: ", strerror(errno)));
-  s->stop_event_ = MoveFdAboveGuestFds(s->stop_event_);
-  // Created with every signal blocked, so that it keeps them blocked: a
-  // signal sent to the process is for one of the guest's threads.
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  s->supervisor_ = std::thread([p = s.get()] { p->Supervise(); });
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (start_now) {
+    if (absl::Status st = s->EnsureTranslator(); !st.ok()) return st;
+  }
   return s;
+}
+
+absl::Status PrivateServices::EnsureTranslator() {
+  std::lock_guard<std::mutex> once(start_mutex_);
+  if (start_attempted_) return start_status_;
+  start_attempted_ = true;
+  start_status_ = [&]() -> absl::Status {
+    absl::StatusOr<Process> translator = StartTranslator();
+    if (!translator.ok()) return translator.status();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      translator_ = *translator;
+    }
+    stop_event_ = eventfd(0, EFD_CLOEXEC);
+    if (stop_event_ < 0) return absl::InternalError(absl::StrCat("eventfd: ", strerror(errno)));
+    stop_event_ = MoveFdAboveGuestFds(stop_event_);
+    // Created with every signal blocked, so that it keeps them blocked: a
+    // signal sent to the process is for one of the guest's threads.
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    supervisor_ = std::thread([this] { Supervise(); });
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return absl::OkStatus();
+  }();
+  return start_status_;
 }
 
 void PrivateServices::BeginShutdown() {
@@ -149,6 +166,14 @@ void PrivateServices::BeginShutdown() {
 }
 
 PrivateServices::~PrivateServices() {
+  {
+    // A guest thread may be starting it right now.
+    std::lock_guard<std::mutex> once(start_mutex_);
+    if (!start_attempted_) {
+      start_attempted_ = true;
+      start_status_ = absl::CancelledError("the run is over");
+    }
+  }
   BeginShutdown();
   if (supervisor_.joinable()) supervisor_.join();
   if (stop_event_ >= 0) close(stop_event_);

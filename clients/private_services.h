@@ -46,7 +46,14 @@ class PrivateServices {
  public:
   // With cache.enabled, the translator hosts the cache (on the user's store,
   // which it shares with every other run); the translator stores to it.
-  static absl::StatusOr<std::unique_ptr<PrivateServices>> Start(const PrivateCache& cache = {});
+  // start_now false: the translator is started by the first
+  // EnsureTranslator() (a warm run that a preload image serves whole never
+  // starts it).
+  static absl::StatusOr<std::unique_ptr<PrivateServices>> Start(const PrivateCache& cache = {},
+                                                                bool start_now = true);
+  // Starts the translator unless that was done (or tried) already; from any
+  // thread. Its outcome, the same for every caller.
+  absl::Status EnsureTranslator();
   // Stops the translator (it stores what it still holds) and removes the
   // directory. Only in the process that started it (not in a guest's
   // forked child).
@@ -81,6 +88,9 @@ class PrivateServices {
   Process translator_;  // guarded by mutex_
   PrivateCache cache_;
   std::thread supervisor_;
+  std::mutex start_mutex_;
+  bool start_attempted_ = false;  // guarded by start_mutex_
+  absl::Status start_status_;     // guarded by start_mutex_
 };
 
 }  // namespace dbt

@@ -12,17 +12,24 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "clients/private_services.h"
 #include "clients/remote_run.h"
 #include "clients/run_flags.h"
+#include "clients/service_supervisor.h"
 #include "common/hash/content_hash.h"
 #include "common/service/inherited_fds.h"
+#include "services/cache/store/cache_dir.h"
+#include "services/cache/store/flush_lock.h"
+#include "services/cache/store/preload_files.h"
 #include "services/executor/jit/jit_stats.h"
 #include "services/executor/runtime/guest_runner.h"
 #include "services/executor/service/session_spawn.h"
 #include "services/executor/service/stdio_handoff.h"
 #include "services/executor/session/session_runner.h"
+#include "services/translator/cache/build_id.h"
+#include "services/translator/cache/entry_convert.h"
 #include "services/translator/translate_tb.h"
 
 extern char** environ;
@@ -106,13 +113,49 @@ void WriteStats(const RunFlags& flags, const executor::JitStats& stats) {
   if (!out) fprintf(stderr, "dbt: cannot write %s\n", flags.stats_json.c_str());
 }
 
+// Where the program's preload image would be: in the LMDB store the
+// private translator opens (not for Redis), named by that translator's
+// build. Nullopt when there is no such place.
+struct PreloadImageAt {
+  std::string store_dir;
+  uint64_t translator_build = 0;
+  bool exists = false;
+};
+
+std::optional<PreloadImageAt> FindPreloadImage(const PrivateCache& cache, const ContentHash& hash) {
+  PreloadImageAt at;
+  if (absl::StartsWith(cache.url, "redis://")) return std::nullopt;
+  at.store_dir = absl::StartsWith(cache.url, "lmdb:") ? cache.url.substr(5) : cache.url;
+  if (at.store_dir.empty()) at.store_dir = cache::DefaultCacheDir();
+  if (at.store_dir[0] != '/') return std::nullopt;  // the translator refuses it
+  absl::StatusOr<std::string> binary = FindServiceBinary("translator");
+  if (!binary.ok()) return std::nullopt;
+  at.translator_build = translator::BuildIdOfFile(*binary);
+  if (at.translator_build == 0) return std::nullopt;
+  const std::string path = cache::PreloadFilePath(
+      at.store_dir, translator::ProgramKeyOf(hash, cache.preload_tb_flags, at.translator_build));
+  at.exists = access(path.c_str(), F_OK) == 0;
+  // The run before this one may still be writing it (its translator
+  // stores after dbt exits, under the flush lock): wait, as its translator
+  // would (bounded), and look again.
+  if (!at.exists &&
+      cache::WaitForFlushersReadOnly(cache::FlushLockPath(at.store_dir), absl::Seconds(3))) {
+    at.exists = access(path.c_str(), F_OK) == 0;
+  }
+  return at;
+}
+
 // The session runs right here; `services` (none with --one-process or
 // --interpret) are stopped once the guest has ended.
 int RunHere(const RunFlags& flags, const v1::SessionConfig& config,
             std::unique_ptr<PrivateServices> services) {
   const pid_t owner = getpid();
   executor::JitStats stats;
-  absl::StatusOr<executor::GuestExit> exit = executor::RunSession(config, &stats);
+  executor::SessionHooks hooks;
+  if (services != nullptr) {
+    hooks.start_translator = [s = services.get()] { return s->EnsureTranslator(); };
+  }
+  absl::StatusOr<executor::GuestExit> exit = executor::RunSession(config, &stats, hooks);
   if (getpid() != owner) {
     // A child the guest forked ends here: the services and --stats-json
     // are the parent's.
@@ -154,6 +197,7 @@ int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request)
   cache.unauthenticated = flags.cache_unauthenticated;
   v1::SessionConfig config;
   config.set_session_id("private");
+  bool start_now = true;
   if (cache.enabled) {
     // Read once, here: the translator starts loading the program's entries
     // at once, and the session keys them by the same hash.
@@ -163,12 +207,21 @@ int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request)
       cache.preload_program = absl::StrFormat("%016x%016x", hash.lo, hash.hi);
       cache.preload_tb_flags = flags.one_insn_per_tb ? translator::kTbFlagOneInsn : 0;
       config.set_program_hash(ContentHashToBytes(hash));
+      // With a preload image of the program, the session places it itself
+      // and starts the translator only if a TB is missing.
+      if (std::optional<PreloadImageAt> image = FindPreloadImage(cache, hash);
+          image && image->exists) {
+        config.set_preload_image_dir(image->store_dir);
+        config.set_translator_build(image->translator_build);
+        start_now = false;
+      }
     }
     if (fd >= 0) close(fd);
   }
   std::unique_ptr<PrivateServices> services;
   if (!flags.interpret) {
-    absl::StatusOr<std::unique_ptr<PrivateServices>> started = PrivateServices::Start(cache);
+    absl::StatusOr<std::unique_ptr<PrivateServices>> started =
+        PrivateServices::Start(cache, start_now);
     if (!started.ok()) {
       fprintf(stderr, "dbt: cannot start the translator: %s\n",
               std::string(started.status().message()).c_str());
@@ -176,7 +229,7 @@ int RunWithPrivateServices(const RunFlags& flags, v1::StartGuestRequest request)
     }
     services = *std::move(started);
     config.set_translator_data_socket(services->translator_data_socket());
-    // It starts while we load the guest.
+    // It starts while we load the guest (or when first needed).
     config.set_translator_start_ms(10000);
   }
   *config.mutable_request() = std::move(request);

@@ -169,6 +169,20 @@ absl::StatusOr<size_t> CodeGenBuffer::Place(const uint8_t* code, size_t size) {
   return offset;
 }
 
+absl::Status CodeGenBuffer::SkipTo(size_t offset) {
+  for (int r = current_region_; r < num_regions_; ++r) {
+    const size_t start = region_start(r);
+    if (offset < start || offset > start + region_size_) continue;
+    if (r == current_region_ && offset < cursor_) break;
+    while (current_region_ < r) NextRegion();
+    cursor_ = AlignUp(offset, 16);
+    if (cursor_ > start + region_size_) cursor_ = start + region_size_;
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("code_gen_buffer offset ", offset, " is not free space of a region"));
+}
+
 void CodeGenBuffer::Flush() {
   current_region_ = 0;
   cursor_ = region_start(0);

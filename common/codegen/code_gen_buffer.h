@@ -93,6 +93,14 @@ class CodeGenBuffer {
   // offset. ResourceExhausted when no region has room (flush first),
   // OutOfRange when the code is larger than a region.
   absl::StatusOr<size_t> Place(const uint8_t* code, size_t size);
+  // Where the next TB goes (an absolute offset; region_start(0) when empty).
+  size_t cursor() const { return cursor_; }
+  // Takes everything before `offset` as used, as if Place had put code
+  // there: for a second writer of the same buffer that continues where the
+  // first stopped (the translator after an executor placed a preload
+  // image). InvalidArgument when offset is not inside a region (or is
+  // before the cursor).
+  absl::Status SkipTo(size_t offset);
   // Drops every TB: all regions are free again (the prologue stays). Only
   // when no thread runs generated code.
   void Flush();

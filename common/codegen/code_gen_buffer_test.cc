@@ -124,9 +124,8 @@ TEST(CodeGenBufferTest, EntersGeneratedCodeThroughThePrologue) {
 TEST(CodeGenBufferTest, AttachedReadExecuteViewRunsTheSameCode) {
   auto buffer = SmallBuffer();
   size_t tb = WriteTestTb(*buffer);
-  auto attached =
-      CodeGenBuffer::Attach(dup(buffer->fd()), buffer->size(), buffer->region_size(),
-                            CodeGenBuffer::Views::kReadExecute);
+  auto attached = CodeGenBuffer::Attach(dup(buffer->fd()), buffer->size(), buffer->region_size(),
+                                        CodeGenBuffer::Views::kReadExecute);
   ASSERT_TRUE(attached.ok()) << attached.status();
   EXPECT_EQ((*attached)->rw(), nullptr);
   auto env = std::make_unique<GuestEnv>();
@@ -167,6 +166,29 @@ TEST(CodeGenBufferTest, FillsRegionsThenReportsFullAndFlushes) {
   env->cpu.x[1] = 9;
   buffer->EnterGeneratedCode(env.get(), buffer->rx_at(tb));
   EXPECT_EQ(env->cpu.x[2], 9u);
+}
+
+// A second writer continues where the first stopped (the translator after
+// the executor placed a preload image): same region, same cursor.
+TEST(CodeGenBufferTest, SkipToContinuesWhereAnotherWriterStopped) {
+  auto first = SmallBuffer();
+  auto second = SmallBuffer();
+  const std::vector<uint8_t> code(40000, 0x90);
+  // Two regions' worth: the cursor ends in region 1.
+  ASSERT_TRUE(first->Place(code.data(), code.size()).ok());
+  ASSERT_TRUE(first->Place(code.data(), code.size()).ok());
+  ASSERT_TRUE(second->SkipTo(first->cursor()).ok());
+  EXPECT_EQ(second->cursor(), first->cursor());
+  EXPECT_EQ(second->FreeSpan().size, first->FreeSpan().size);
+  absl::StatusOr<size_t> a = first->Place(code.data(), 100);
+  absl::StatusOr<size_t> b = second->Place(code.data(), 100);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+  // Not backwards, not into a guard page, not past the end.
+  EXPECT_FALSE(second->SkipTo(second->region_start(0)).ok());
+  EXPECT_FALSE(second->SkipTo(second->region_start(2) - 100).ok());
+  EXPECT_FALSE(second->SkipTo(second->size() + 4096).ok());
+  EXPECT_EQ(second->cursor(), *b + 112);
 }
 
 TEST(CodeGenBufferTest, PatchJumpRetargetsAnAlignedRel32) {

@@ -54,7 +54,8 @@ void MarkStoreOnCrash(const std::string& dir) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags(std::string* lmdb_dir) {
+absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags(std::string* lmdb_dir,
+                                                                    uint64_t* max_bytes) {
   if (lmdb_dir != nullptr) lmdb_dir->clear();
   cache::StoreSpec spec;
   spec.url = absl::GetFlag(FLAGS_cache);
@@ -66,6 +67,7 @@ absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags(std::string*
     return absl::InvalidArgumentError(absl::StrCat("--cache_max_size: ", max.status().message()));
   }
   spec.max_bytes = *max;
+  if (max_bytes != nullptr) *max_bytes = *max;
   absl::StatusOr<cache::OpenedStore> opened = cache::OpenStore(spec);
   if (!opened.ok()) {
     DBT_LOG(0) << "the cache is off: " << opened.status().message();

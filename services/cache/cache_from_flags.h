@@ -5,6 +5,7 @@
 #ifndef DBT_SERVICES_CACHE_CACHE_FROM_FLAGS_H_
 #define DBT_SERVICES_CACHE_CACHE_FROM_FLAGS_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,9 +20,10 @@ namespace dbt {
 // --cache_max_size. An LMDB store gets a crash marker: a damaged file that
 // crashes its reader (a crash inside a store operation, not elsewhere in
 // the process) is started afresh by the next open.
-// *lmdb_dir (if given) is set to an LMDB store's directory, else cleared.
-absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags(
-    std::string* lmdb_dir = nullptr);
+// *lmdb_dir (if given) is set to an LMDB store's directory, else cleared;
+// *max_bytes (if given) to the size limit (0: none).
+absl::StatusOr<std::unique_ptr<CacheService>> CacheServiceFromFlags(std::string* lmdb_dir = nullptr,
+                                                                    uint64_t* max_bytes = nullptr);
 
 }  // namespace dbt
 

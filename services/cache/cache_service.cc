@@ -5,9 +5,11 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/cache/preload_image.h"
 #include "common/cache/tb_entry.h"
 #include "common/log.h"
 #include "common/service/grpc_status.h"
+#include "services/cache/store/preload_files.h"
 
 namespace dbt {
 namespace {
@@ -106,8 +108,8 @@ void CacheService::CheckFound(const std::vector<std::string>& keys,
     absl::StatusOr<cache::TbKey> key = cache::DecodeTbKey(cache::AsBytes(keys[i]));
     // Integrity only (checksum, key): the translator decodes every entry it
     // loads in full, so parsing each here too doubled the cost of a preload.
-    absl::Status checked = key.ok() ? cache::CheckTbEntryIntegrity(cache::AsBytes(value), &*key)
-                                    : key.status();
+    absl::Status checked =
+        key.ok() ? cache::CheckTbEntryIntegrity(cache::AsBytes(value), &*key) : key.status();
     if (checked.ok()) continue;
     DBT_LOG(0) << "cache: dropping a stored entry that fails its checks: " << checked.message();
     bad.push_back(keys[i]);
@@ -271,6 +273,8 @@ grpc::Status CacheService::Stats(grpc::ServerContext*, const v1::CacheStatsReque
   response->set_stored(stored_.load());
   response->set_writable(store_->writable());
   response->set_backend(backend_);
+  response->set_preload_images(s->preload_images);
+  response->set_preload_bytes(s->preload_bytes);
   return grpc::Status::OK;
 }
 
@@ -293,6 +297,26 @@ grpc::Status CacheService::Verify(grpc::ServerContext*, const v1::CacheVerifyReq
   rejected_.fetch_add(*removed);
   response->set_checked(checked);
   response->set_removed(*removed);
+  if (backend_ == "lmdb") {
+    // A preload image with any damage goes whole: the next run of its
+    // program writes it again from the store.
+    absl::StatusOr<cache::StoreStats> stats = store_->Stats();
+    if (stats.ok()) {
+      uint64_t images = 0;
+      const uint64_t gone = cache::SweepPreloadFiles(
+          stats->location,
+          [](const cache::ProgramKey& program, const std::string& image) {
+            uint64_t bad = 0;
+            return cache::ForEachPreloadEntry(
+                       cache::AsBytes(image), program, [](cache::TbEntry&&) {}, &bad)
+                       .ok() &&
+                   bad == 0;
+          },
+          &images);
+      response->set_images_checked(images);
+      response->set_images_removed(gone);
+    }
+  }
   return grpc::Status::OK;
 }
 

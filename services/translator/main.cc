@@ -64,19 +64,26 @@ int main(int argc, char** argv) {
   std::unique_ptr<grpc::Server> embedded_server;  // no port: in-process only
   std::unique_ptr<dbt::translator::CacheClient> cache_client;
   std::unique_ptr<dbt::translator::ProgramRegistry> programs;
+  dbt::translator::PreloadImages images;
   if (absl::GetFlag(FLAGS_cache_embedded)) {
     if (!absl::GetFlag(FLAGS_cache_service).empty()) {
       fprintf(stderr, "dbt-translator: --cache_embedded and --cache_service exclude each other\n");
       return 2;
     }
     std::string lmdb_dir;
-    absl::StatusOr<std::unique_ptr<dbt::CacheService>> made = dbt::CacheServiceFromFlags(&lmdb_dir);
+    uint64_t max_bytes = 0;
+    absl::StatusOr<std::unique_ptr<dbt::CacheService>> made =
+        dbt::CacheServiceFromFlags(&lmdb_dir, &max_bytes);
     if (!made.ok()) {
       fprintf(stderr, "dbt-translator: %s\n", std::string(made.status().message()).c_str());
       return 2;
     }
     embedded_cache = *std::move(made);
     if (!lmdb_dir.empty()) {
+      // Preload images beside the store, for dbt run to place without us;
+      // a quarter of the store's limit for all of them.
+      images.store_dir = lmdb_dir;
+      images.budget_bytes = max_bytes / 4;
       flush_lock = std::make_unique<dbt::cache::FlushLock>(dbt::cache::FlushLockPath(lmdb_dir));
       // What a run that just ended still stores: wait for it (bounded), so
       // that a run after a run is warm.
@@ -98,7 +105,7 @@ int main(int argc, char** argv) {
     cache_client = std::make_unique<dbt::translator::CacheClient>(address);
   }
   if (cache_client != nullptr) {
-    programs = std::make_unique<dbt::translator::ProgramRegistry>(cache_client.get());
+    programs = std::make_unique<dbt::translator::ProgramRegistry>(cache_client.get(), images);
     dbt::translator::TranslatorBuildId();  // computed once, before the first session
   }
   if (const std::string hex = absl::GetFlag(FLAGS_preload_program);

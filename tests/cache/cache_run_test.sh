@@ -3,9 +3,9 @@
 # cache service on an LMDB store per run, the translator storing, the
 # session preloading): warm start, identity by content, bad stores, a dead
 # cache service, concurrent writers. qemu-riscv64 is the output oracle.
-# Usage: cache_run_test.sh DBT CXX_PROG EXIT_PROG SMC_PROG PHASED_PROG
+# Usage: cache_run_test.sh DBT CXX_PROG EXIT_PROG SMC_PROG PHASED_PROG PATHS_PROG
 set -u
-dbt=$1 cxx=$2 other=$3 smc=$4 phased=$5
+dbt=$1 cxx=$2 other=$3 smc=$4 phased=$5 paths=$6
 qemu=/usr/bin/qemu-riscv64
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/dbt-cache-XXXXXX")
 svc=$(mktemp -d /tmp/dbt-svc-XXXXXX)  # short: unix socket paths
@@ -33,7 +33,70 @@ loaded=$(stat_of "$work/warm.json" tbs_loaded_from_cache)
 [ $((warm * 50)) -le "$cold" ] || fail "warm run translated $warm of $cold TBs (more than 2%)"
 [ "$loaded" -ge $((cold * 9 / 10)) ] || fail "warm run loaded only $loaded TBs"
 [ "$(stat_of "$work/warm.json" cache_rejected)" = 0 ] || fail "warm run rejected entries"
-echo "cold: $cold TBs translated, $stored stored; warm: $warm translated, $loaded loaded"
+# Everything came from the program's preload image: no translator process.
+[ "$(stat_of "$work/warm.json" translator_connects)" = 0 ] || fail "the warm run attached to a translator"
+ls "$store"/preload/*.dbtp > /dev/null 2>&1 || fail "no preload image written"
+[ "$(stat -c %a "$store/preload")" = 700 ] || fail "the preload directory is not 0700"
+echo "cold: $cold TBs translated, $stored stored; warm: $warm translated, $loaded loaded, no translator"
+
+# 1b. The translator starts when first needed: a warm run that needs code
+# its image lacks (phase B after a run of phase A only) starts it from the
+# main thread, around a fork, or from four threads at once; every output is
+# qemu's, and a run of what the image holds still starts none.
+for mode in a ab fork threads; do
+  "$qemu" "$paths" "$mode" > "$work/q_paths_$mode.txt" 2>&1 || fail "qemu paths $mode"
+done
+for mode in ab fork threads; do
+  pstore="$work/pstore-$mode"
+  "$dbt" run --cache-dir="$pstore" "$paths" a > "$work/paths_a.txt" 2>&1 || fail "paths a (cold)"
+  cmp -s "$work/paths_a.txt" "$work/q_paths_a.txt" || fail "paths a: not as qemu"
+  "$dbt" run --cache-dir="$pstore" --stats-json "$work/pa.json" "$paths" a > "$work/paths_a2.txt" 2>&1 || fail "paths a (warm)"
+  cmp -s "$work/paths_a2.txt" "$work/q_paths_a.txt" || fail "paths a warm: not as qemu"
+  [ "$(stat_of "$work/pa.json" translator_connects)" = 0 ] || fail "paths a warm attached to a translator"
+  "$dbt" run --cache-dir="$pstore" --stats-json "$work/p_$mode.json" "$paths" "$mode" > "$work/paths_$mode.txt" 2> "$work/paths_${mode}_err.txt"
+  status=$?
+  [ "$status" = 0 ] || fail "paths $mode: exit $status: $(cat "$work/paths_${mode}_err.txt")"
+  cmp -s "$work/paths_$mode.txt" "$work/q_paths_$mode.txt" || fail "paths $mode: not as qemu"
+  [ ! -s "$work/paths_${mode}_err.txt" ] || fail "paths $mode: stderr: $(cat "$work/paths_${mode}_err.txt")"
+  [ "$(stat_of "$work/p_$mode.json" translator_connects)" -ge 1 ] || fail "paths $mode: no translator attached"
+  [ "$(stat_of "$work/p_$mode.json" tbs_loaded_from_cache)" -gt 50 ] || fail "paths $mode: image not used"
+  [ "$(stat_of "$work/p_$mode.json" tbs_translated)" -gt 10 ] || fail "paths $mode: phase B not translated"
+  # The image now holds phase B too (threads may take paths the last run
+  # did not: contended locks; at most 2%).
+  "$dbt" run --cache-dir="$pstore" --stats-json "$work/p2_$mode.json" "$paths" "$mode" > "$work/paths2_$mode.txt" 2>&1 || fail "paths $mode again"
+  cmp -s "$work/paths2_$mode.txt" "$work/q_paths_$mode.txt" || fail "paths $mode again: not as qemu"
+  [ $(( $(stat_of "$work/p2_$mode.json" tbs_translated) * 50 )) -le "$(stat_of "$work/p2_$mode.json" tbs_loaded_from_cache)" ] ||
+    fail "paths $mode again translated: $(cat "$work/p2_$mode.json")"
+  echo "paths $mode after a: $(stat_of "$work/p_$mode.json" tbs_loaded_from_cache) from the image, $(stat_of "$work/p_$mode.json" tbs_translated) translated by a translator started mid-run; then all from the image"
+done
+
+# 1c. A damaged preload image: a damaged header is refused whole (one
+# warning), a damaged entry is counted and skipped; the output is right and
+# the next run is warm again (the image is rewritten).
+image=$(ls "$store"/preload/*.dbtp | head -1)
+cp "$image" "$work/image.bak"
+printf 'XXXX' | dd of="$image" bs=1 conv=notrunc 2> /dev/null
+"$dbt" run --cache-dir="$store" --stats-json "$work/img1.json" "$cxx" > "$work/img1.txt" 2> "$work/img1_err.txt" || fail "run with a damaged image header"
+cmp -s "$work/img1.txt" "$work/q_cxx.txt" || fail "damaged image header: output not as qemu"
+grep -q "dbt: warning: the preload image is not used: preload image: bad magic" "$work/img1_err.txt" || fail "no warning about a damaged image: $(cat "$work/img1_err.txt")"
+[ "$(grep -c "dbt: warning" "$work/img1_err.txt")" = 1 ] || fail "more than one warning"
+[ $(( $(stat_of "$work/img1.json" tbs_translated) * 50 )) -le "$cold" ] || fail "damaged image: the store did not serve the preload"
+cp "$work/image.bak" "$image"
+python3 - "$image" <<'PY' || fail "damaging image entries"
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+n, i = 0, data.find(b"DBTC")
+while i >= 0 and n < 10:
+    data[i + 60] ^= 0xFF
+    n += 1
+    i = data.find(b"DBTC", i + 4)
+open(path, "r+b").write(data)
+PY
+"$dbt" run --cache-dir="$store" --stats-json "$work/img2.json" "$cxx" > "$work/img2.txt" 2> "$work/img2_err.txt" || fail "run with damaged image entries"
+cmp -s "$work/img2.txt" "$work/q_cxx.txt" || fail "damaged image entries: output not as qemu"
+[ "$(stat_of "$work/img2.json" cache_rejected)" -ge 10 ] || fail "damaged entries not counted: $(cat "$work/img2.json")"
+echo "preload image: a damaged header refused with one warning, damaged entries counted ($(stat_of "$work/img2.json" cache_rejected)), output as qemu"
 
 # 2. --no-cache: no cache counters, nothing new stored.
 before=$(stat -c %s "$store/data.mdb")
@@ -68,23 +131,24 @@ done
 echo "self-modifying code: cold and warm as qemu (warm: $(stat_of "$work/smc_warm.json" tbs_loaded_from_cache) loaded, $(stat_of "$work/smc_warm.json" cache_rejected) refused, $(stat_of "$work/smc_warm.json" cache_hits) hits)"
 
 # 5. A damaged store: flip a byte after every "DBTC" in the database file
-# (entries, and whatever LMDB pages hold those bytes). Entries that fail
+# (entries, and whatever LMDB pages hold those bytes), and in the preload
+# image (else it would serve the run whole). Entries that fail
 # their checksum are refused; a page that crashes the cache service costs a
 # warning, and the next open moves the database aside. Every run's output
 # is right, and the store is warm again two runs later.
-python3 - "$store/data.mdb" <<'PY' || fail "corrupting the store"
+python3 - "$store/data.mdb" "$store"/preload/*.dbtp <<'PY' || fail "corrupting the store"
 import sys
-path = sys.argv[1]
-data = bytearray(open(path, "rb").read())
-n = 0
-i = data.find(b"DBTC")
-while i >= 0:
-    if i + 120 < len(data):
-        data[i + 100] ^= 0xFF
-        n += 1
-    i = data.find(b"DBTC", i + 4)
-open(path, "r+b").write(data)
-print("corrupted", n, "entries")
+for path in sys.argv[1:]:
+    data = bytearray(open(path, "rb").read())
+    n = 0
+    i = data.find(b"DBTC")
+    while i >= 0:
+        if i + 120 < len(data):
+            data[i + 100] ^= 0xFF
+            n += 1
+        i = data.find(b"DBTC", i + 4)
+    open(path, "r+b").write(data)
+    print("corrupted", n, "entries in", path)
 PY
 # Run 1 must not use a damaged entry; run 2 finds either the entries run 1
 # stored again (when the damage was only in entries: refused and deleted)

@@ -16,10 +16,12 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/cache/preload_image.h"
 #include "common/cache/tb_entry.h"
 #include "gtest/gtest.h"
 #include "proto/cache.grpc.pb.h"
 #include "services/cache/store/lmdb_store.h"
+#include "services/cache/store/preload_files.h"
 #include "tests/services/process_util.h"
 
 namespace dbt {
@@ -262,6 +264,38 @@ TEST_F(CacheServiceTest, EvictAndClear) {
   ASSERT_TRUE(stub_->Clear(&ctx2, v1::CacheClearRequest(), &cr).ok());
   EXPECT_EQ(cr.entries_removed(), 4u);
   EXPECT_EQ(Stats().entries(), 0u);
+}
+
+// Preload images beside the store: counted by Stats, a damaged one removed
+// by Verify (a whole one kept), all of them removed by Clear.
+TEST_F(CacheServiceTest, PreloadImagesAreVerifiedCountedAndCleared) {
+  Store({cache::EncodeTbEntry(MakeEntry(0x1000, 1))}, ProgramKey(5));
+  auto key_of = [](uint64_t h) {
+    const std::string k = ProgramKey(h);
+    return *cache::DecodeProgramKey(cache::AsBytes(k));
+  };
+  cache::PreloadImageWriter good(key_of(5));
+  good.Add(MakeEntry(0x1000, 1));
+  ASSERT_TRUE(cache::WritePreloadFile(store_dir(), key_of(5), good.Finish()).ok());
+  cache::PreloadImageWriter bad(key_of(6));
+  bad.Add(MakeEntry(0x2000, 2));
+  std::string damaged = bad.Finish();
+  damaged[damaged.size() - 20] ^= 1;
+  ASSERT_TRUE(cache::WritePreloadFile(store_dir(), key_of(6), damaged).ok());
+  EXPECT_EQ(Stats().preload_images(), 2u);
+  EXPECT_GT(Stats().preload_bytes(), 0u);
+  grpc::ClientContext ctx;
+  v1::CacheVerifyResponse v;
+  ASSERT_TRUE(stub_->Verify(&ctx, v1::CacheVerifyRequest(), &v).ok());
+  EXPECT_EQ(v.images_checked(), 2u);
+  EXPECT_EQ(v.images_removed(), 1u);
+  EXPECT_TRUE(cache::ReadPreloadFile(store_dir(), key_of(5)).ok());
+  EXPECT_EQ(cache::ReadPreloadFile(store_dir(), key_of(6)).status().code(),
+            absl::StatusCode::kNotFound);
+  grpc::ClientContext ctx2;
+  v1::CacheClearResponse cr;
+  ASSERT_TRUE(stub_->Clear(&ctx2, v1::CacheClearRequest(), &cr).ok());
+  EXPECT_EQ(Stats().preload_images(), 0u);
 }
 
 TEST_F(CacheServiceTest, DbtctlCacheCommands) {

@@ -123,7 +123,7 @@ std::vector<HelloCase> Cases() {
          p.bytes = wire::EncodeHello(p.hello);
          p.bytes.resize(p.bytes.size() - 1);
        },
-       absl::StatusCode::kInvalidArgument, "hello: bad image_end"},
+       absl::StatusCode::kInvalidArgument, "hello: bad code_start"},
       {"ChannelFdIsNotAChannel", [](HelloParts& p) { p.fds[0] = p.fds[1]; },
        absl::StatusCode::kInvalidArgument, "channel region"},
       {"BufferFdIsTheChannel", [](HelloParts& p) { p.fds[1] = p.fds[0]; },

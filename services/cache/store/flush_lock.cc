@@ -31,18 +31,34 @@ bool FlushLock::HoldWhileFlushing() {
   return r == 0;
 }
 
-bool FlushLock::WaitForFlushers(absl::Duration limit) {
-  if (Open() < 0) return true;  // no lock file: nobody to wait for
+namespace {
+
+bool WaitUnlocked(int fd, absl::Duration limit) {
   const absl::Time give_up = absl::Now() + limit;
   for (;;) {
-    if (flock(fd_, LOCK_EX | LOCK_NB) == 0) {
-      flock(fd_, LOCK_UN);
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      flock(fd, LOCK_UN);
       return true;
     }
     if (errno != EWOULDBLOCK && errno != EINTR) return true;
     if (absl::Now() >= give_up) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+}
+
+}  // namespace
+
+bool FlushLock::WaitForFlushers(absl::Duration limit) {
+  if (Open() < 0) return true;  // no lock file: nobody to wait for
+  return WaitUnlocked(fd_, limit);
+}
+
+bool WaitForFlushersReadOnly(const std::string& path, absl::Duration limit) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return true;
+  const bool done = WaitUnlocked(fd, limit);
+  close(fd);
+  return done;
 }
 
 }  // namespace dbt::cache

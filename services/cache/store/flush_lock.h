@@ -39,6 +39,11 @@ class FlushLock {
   int fd_ = -1;
 };
 
+// WaitForFlushers for a reader that must not create or write anything in
+// the store (dbt run about to read a preload image): the lock file is
+// opened read-only; none there means no one to wait for.
+bool WaitForFlushersReadOnly(const std::string& path, absl::Duration limit);
+
 }  // namespace dbt::cache
 
 #endif  // DBT_SERVICES_CACHE_STORE_FLUSH_LOCK_H_

@@ -17,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/cache/tb_entry.h"
+#include "services/cache/store/cache_dir.h"
+#include "services/cache/store/preload_files.h"
 
 namespace dbt::cache {
 namespace {
@@ -62,59 +64,6 @@ class Txn {
   MDB_txn* txn_ = nullptr;
   int rc_ = 0;
 };
-
-absl::Status CheckDirectory(const std::string& dir) {
-  struct stat st;
-  if (stat(dir.c_str(), &st) != 0) {
-    return absl::NotFoundError(absl::StrCat("cache directory ", dir, ": ", strerror(errno)));
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cache directory ", dir, " is not a directory"));
-  }
-  if (st.st_uid != geteuid()) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "cache directory %s belongs to uid %d, not to this user (%d): dbt keeps host code only "
-        "where no one else can write it",
-        dir, st.st_uid, geteuid()));
-  }
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "cache directory %s can be written by other users (mode %04o): dbt will not run host "
-        "code from it; chmod 700 %s",
-        dir, st.st_mode & 07777, dir));
-  }
-  for (const char* name : {"data.mdb", "lock.mdb"}) {
-    const std::string path = absl::StrCat(dir, "/", name);
-    if (stat(path.c_str(), &st) != 0) continue;
-    if (std::string_view(name) == "data.mdb" &&
-        (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
-      return absl::PermissionDeniedError(absl::StrFormat(
-          "cache database %s can be written by other users (mode %04o, uid %d): dbt will not run "
-          "host code from it",
-          path, st.st_mode & 07777, st.st_uid));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status MakeDirs(const std::string& dir) {
-  // Parents as the user's umask makes them; the cache directory itself 0700
-  // (also when spelled with trailing slashes, or relative).
-  std::string path = dir;
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  for (size_t pos = path.find('/', 1);; pos = path.find('/', pos + 1)) {
-    const bool last = pos == std::string::npos;
-    const std::string part = path.substr(0, pos);
-    if ((last || part.back() != '/') &&  // "a//b": "a/" is "a", made already
-        mkdir(part.c_str(), last ? 0700 : 0755) != 0 && errno != EEXIST) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot create cache directory ", part, ": ", strerror(errno)));
-    }
-    if (last) break;
-  }
-  return absl::OkStatus();
-}
 
 // LMDB's answer for a file that is not (or no longer) an LMDB database.
 // Set while this thread is inside a store operation (StoreLock). Initial-
@@ -300,6 +249,8 @@ class LmdbStore final : public Store {
     absl::StatusOr<uint64_t> n = EvictIn(txn.get(), target_bytes);
     if (!n.ok()) return n.status();
     if (int rc = txn.Commit(); rc != 0) return Error(rc, "cache commit");
+    // Preload images take a quarter of the budget at most.
+    PrunePreloadFiles(dir_, target_bytes / 4);
     std::lock_guard<std::mutex> lock(mutex_);
     evicted_ += *n;
     return n;
@@ -315,6 +266,7 @@ class LmdbStore final : public Store {
       if (int rc = mdb_drop(txn.get(), dbi, 0); rc != 0) return Error(rc, "cache clear");
     }
     if (int rc = txn.Commit(); rc != 0) return Error(rc, "cache commit");
+    ClearPreloadFiles(dir_);
     return st.ms_entries;
   }
 
@@ -330,6 +282,9 @@ class LmdbStore final : public Store {
     stats.bytes = TotalBytes(txn.get());
     stats.max_bytes = max_bytes_;
     stats.location = dir_;
+    const PreloadFilesUsage images = PreloadFilesInUse(dir_);
+    stats.preload_images = images.files;
+    stats.preload_bytes = images.bytes;
     std::lock_guard<std::mutex> lock(mutex_);
     stats.evicted = evicted_;
     return stats;
@@ -473,9 +428,9 @@ absl::StatusOr<std::unique_ptr<Store>> LmdbStore::Open(const LmdbStoreOptions& o
   auto warn = [&](const std::string& m) {
     if (options.warn) options.warn(m);
   };
-  if (absl::Status s = MakeDirs(options.dir); !s.ok()) return s;
-  if (absl::Status s = CheckDirectory(options.dir); !s.ok()) return s;
-  // For the effective uid, the one CheckDirectory required to own it
+  if (absl::Status s = MakeCacheDirs(options.dir); !s.ok()) return s;
+  if (absl::Status s = CheckCacheDirectory(options.dir); !s.ok()) return s;
+  // For the effective uid, the one CheckCacheDirectory required to own it
   // (access() would answer for the real uid).
   const bool dir_writable = faccessat(AT_FDCWD, options.dir.c_str(), W_OK, AT_EACCESS) == 0;
 
@@ -585,13 +540,5 @@ absl::StatusOr<std::unique_ptr<Store>> OpenLmdbStore(const LmdbStoreOptions& opt
 std::string LmdbCrashMarkerPath(const std::string& dir) { return absl::StrCat(dir, "/damaged"); }
 
 bool InLmdbOperation() { return t_in_operation > 0; }
-
-std::string DefaultCacheDir() {
-  if (const char* xdg = getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
-    return absl::StrCat(xdg, "/dbt");
-  }
-  const char* home = getenv("HOME");
-  return absl::StrCat(home != nullptr && home[0] != '\0' ? home : "/tmp", "/.cache/dbt");
-}
 
 }  // namespace dbt::cache

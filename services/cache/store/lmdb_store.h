@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/cache/store/cache_dir.h"
 #include "services/cache/store/store.h"
 
 namespace dbt::cache {
@@ -46,9 +47,6 @@ std::string LmdbCrashMarkerPath(const std::string& dir);
 // elsewhere in the process, say the translator that hosts the cache, must
 // not throw the user's store away). Async-signal-safe.
 bool InLmdbOperation();
-
-// The default directory: $XDG_CACHE_HOME/dbt, else $HOME/.cache/dbt.
-std::string DefaultCacheDir();
 
 }  // namespace dbt::cache
 

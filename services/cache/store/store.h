@@ -31,6 +31,9 @@ struct StoreStats {
   // did not verify (a shared store with a key: redis_store.h).
   uint64_t rejected = 0;
   std::string location;  // a path or a URL
+  // Preload images beside an LMDB store (preload_files.h): how many, bytes.
+  uint64_t preload_images = 0;
+  uint64_t preload_bytes = 0;
 };
 
 // A program's index: the keys of the TBs it used, in the order they were
@@ -66,9 +69,11 @@ class Store {
   virtual absl::StatusOr<uint64_t> Sweep(
       const std::function<bool(std::string_view key, std::string_view value)>& keep) = 0;
   // Deletes least-recently-used entries until at most `target_bytes` are
-  // stored. Returns how many were deleted.
+  // stored (an LMDB store also its least recently used preload images,
+  // beyond a quarter of that). Returns how many entries were deleted.
   virtual absl::StatusOr<uint64_t> Evict(uint64_t target_bytes) = 0;
-  // Deletes every entry and index. Returns how many entries there were.
+  // Deletes every entry and index (and preload image). Returns how many
+  // entries there were.
   virtual absl::StatusOr<uint64_t> Clear() = 0;
   virtual absl::StatusOr<StoreStats> Stats() = 0;
   // False when the store could only be opened read-only: Put and friends

@@ -348,6 +348,8 @@ void JitEngine::Preload() {
     return;
   }
   if (!preload->notice.empty()) fprintf(stderr, "dbt: warning: %s\n", preload->notice.c_str());
+  PrintNotice();
+  stats_->cache_rejected += preload->rejected;
   GuestMemory::MappingLock mapping(proc_.memory);
   TbLock lock(*this);
   std::vector<uint8_t> bytes;

@@ -26,7 +26,8 @@ namespace dbt::executor {
   X(cache_hits)            /* misses answered with an entry of the cache */            \
   X(cache_misses)          /* translated while the cache was on */                     \
   X(cache_rejected)        /* entries refused: guest bytes differ, not executable */   \
-  X(cache_stored)          /* translations handed to the cache service */
+  X(cache_stored)          /* translations handed to the cache service */              \
+  X(translator_connects)   /* attached to a translator (0: all from a preload image) */
 
 struct JitStats {
 #define DBT_JIT_STATS_MEMBER(name) uint64_t name = 0;

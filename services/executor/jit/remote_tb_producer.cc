@@ -13,9 +13,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/cache/preload_image.h"
 #include "common/fd_io.h"
+#include "common/hash/content_hash.h"
 #include "common/jit_abi.h"
 #include "common/shm/fd_passing.h"
+#include "services/cache/store/preload_files.h"
+#include "services/translator/cache/entry_convert.h"
 
 namespace dbt::executor {
 namespace wire = translator::wire;
@@ -47,17 +51,87 @@ absl::StatusOr<std::unique_ptr<RemoteTbProducer>> RemoteTbProducer::Create(
       codegen::CodeGenBuffer::Create(buffer_options);
   if (!buffer.ok()) return buffer.status();
   std::unique_ptr<RemoteTbProducer> producer(new RemoteTbProducer(options, *std::move(buffer)));
-  const absl::Time give_up = absl::Now() + options.start_timeout;
-  absl::StatusOr<std::shared_ptr<Connection>> connection = producer->Connect();
-  // A translator still starting: no socket yet, or not accepting yet.
-  while (absl::IsUnavailable(connection.status()) && absl::Now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::microseconds(500));
-    if (access(options.socket_path.c_str(), F_OK) != 0) continue;  // not bound yet
-    connection = producer->Connect();
+  if (options.lazy_connect) {
+    producer->attach_pending_ = true;
+    return producer;
   }
+  absl::StatusOr<std::shared_ptr<Connection>> connection = producer->ConnectWhenUp();
   if (!connection.ok()) return connection.status();
   producer->connection_ = *std::move(connection);
   return producer;
+}
+
+absl::StatusOr<std::shared_ptr<RemoteTbProducer::Connection>> RemoteTbProducer::ConnectWhenUp()
+    const {
+  const absl::Time give_up = absl::Now() + options_.start_timeout;
+  absl::StatusOr<std::shared_ptr<Connection>> connection = Connect();
+  // A translator still starting: no socket yet, or not accepting yet.
+  while (absl::IsUnavailable(connection.status()) && absl::Now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+    if (access(options_.socket_path.c_str(), F_OK) != 0) continue;  // not bound yet
+    connection = Connect();
+  }
+  return connection;
+}
+
+absl::Status RemoteTbProducer::EnsureConnected() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!attach_pending_) return connection_ ? absl::OkStatus() : lost_;
+  if (!before_connect_called_ && options_.before_connect) {
+    before_connect_called_ = true;
+    if (absl::Status s = options_.before_connect(); !s.ok()) {
+      attach_pending_ = false;
+      lost_ = absl::UnavailableError(absl::StrCat("cannot start the translator: ", s.message()));
+      return lost_;
+    }
+  }
+  absl::StatusOr<std::shared_ptr<Connection>> c = ConnectWhenUp();
+  attach_pending_ = false;
+  if (!c.ok()) {
+    lost_ = absl::UnavailableError(c.status().message());
+    return lost_;
+  }
+  connection_ = *std::move(c);
+  ++generation_;
+  return absl::OkStatus();
+}
+
+std::optional<wire::Preload> RemoteTbProducer::PreloadFromImage() {
+  if (options_.image_store_dir.empty() || options_.translator_build == 0) return std::nullopt;
+  ContentHash file_hash;
+  if (!ContentHashFromBytes(options_.cache_file_hash, &file_hash)) return std::nullopt;
+  const cache::ProgramKey program =
+      translator::ProgramKeyOf(file_hash, options_.tb_flags, options_.translator_build);
+  absl::StatusOr<std::string> image = cache::ReadPreloadFile(options_.image_store_dir, program);
+  if (!image.ok()) {
+    if (!absl::IsNotFound(image.status())) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      notice_ = absl::StrCat("the preload image is not used: ", image.status().message());
+    }
+    return std::nullopt;
+  }
+  wire::Preload out;
+  bool full = false;
+  absl::Status s = cache::ForEachPreloadEntry(
+      cache::AsBytes(*image), program,
+      [&](cache::TbEntry&& e) {
+        if (full) return;
+        absl::StatusOr<translator::TbTranslation> t = translator::InstallEntry(e, *buffer_);
+        if (!t.ok()) {
+          full = true;  // the rest come from the translator, on demand
+          return;
+        }
+        out.tbs.push_back(*std::move(t));
+      },
+      &out.rejected);
+  if (!s.ok()) {
+    // Nothing was placed: the translator preloads from the store instead.
+    std::lock_guard<std::mutex> lock(mutex_);
+    notice_ = absl::StrCat("the preload image is not used: ", s.message());
+    return std::nullopt;
+  }
+  if (out.tbs.empty()) return std::nullopt;
+  return out;
 }
 
 RemoteTbProducer::~RemoteTbProducer() = default;
@@ -95,6 +169,7 @@ absl::StatusOr<std::shared_ptr<RemoteTbProducer::Connection>> RemoteTbProducer::
   hello.tb_flags = options_.tb_flags;
   hello.image_start = options_.image_start;
   hello.image_end = options_.image_end;
+  hello.code_start = buffer_->cursor() == buffer_->region_start(0) ? 0 : buffer_->cursor();
   const std::vector<uint8_t> hello_bytes = wire::EncodeHello(hello);
   const int fds[2] = {c->client->region().fd(), buffer_->fd()};
   if (absl::Status s = shm::SendFds(
@@ -123,6 +198,7 @@ absl::StatusOr<std::shared_ptr<RemoteTbProducer::Connection>> RemoteTbProducer::
   absl::StatusOr<shm::PeerProcess> peer = shm::PeerProcess::FromUnixSocket(c->socket.get());
   if (!peer.ok()) return peer.status();
   c->peer = std::make_unique<shm::PeerProcess>(*std::move(peer));
+  if (options_.connects != nullptr) __atomic_fetch_add(options_.connects, 1, __ATOMIC_RELAXED);
   return c;
 }
 
@@ -209,6 +285,7 @@ absl::StatusOr<std::vector<uint8_t>> RemoteTbProducer::Call(const std::vector<ui
 
 absl::StatusOr<translator::TbTranslation> RemoteTbProducer::Translate(
     const wire::TranslateRequest& request, std::string* debug_text) {
+  if (absl::Status s = EnsureConnected(); !s.ok()) return s;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!connection_) return lost_;
@@ -229,6 +306,17 @@ absl::StatusOr<translator::TbTranslation> RemoteTbProducer::Translate(
 absl::StatusOr<wire::Preload> RemoteTbProducer::Preload() {
   wire::Preload all;
   if (options_.cache_file_hash.empty()) return all;
+  bool pending;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending = attach_pending_;
+  }
+  // Placed by this process only while no translator writes the buffer
+  // (before the guest starts: no other thread attaches meanwhile).
+  if (pending) {
+    if (std::optional<wire::Preload> local = PreloadFromImage()) return *std::move(local);
+  }
+  if (absl::Status s = EnsureConnected(); !s.ok()) return s;
   uint32_t cursor = 0;
   for (;;) {
     {
@@ -256,6 +344,14 @@ std::string RemoteTbProducer::TakeNotice() {
 }
 
 absl::Status RemoteTbProducer::Flush() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (attach_pending_) {
+      // No translator writes the buffer yet: it is ours to reset.
+      buffer_->Flush();
+      return absl::OkStatus();
+    }
+  }
   // A translator that dies during the flush is replaced and flushed too.
   for (int attempt = 0; attempt < 3; ++attempt) {
     uint64_t generation = 0;

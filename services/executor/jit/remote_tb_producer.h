@@ -11,6 +11,14 @@
 // and toggling an alias page with mprotect costs two syscalls and a TLB
 // shootdown per link; see docs/ARCHITECTURE.md "Chaining across processes".
 //
+// Lazy start (dbt run, private mode): with a preload image of the program
+// (services/cache/store/preload_files.h; image_store_dir and
+// translator_build set), Preload() places the image's code in the buffer
+// itself and the translator is neither started nor attached until a TB is
+// missing (or the guest forks): `before_connect` starts it then, and the
+// Hello tells it where the executor's code ends (code_start). Without an
+// image the preload comes from the translator, as before.
+//
 // Translator death: a request notices it within the peer poll interval
 // (the pidfd), then this producer reconnects to the same socket for up to
 // `reconnect_timeout` (dbt run restarts its translator; systemd restarts a
@@ -20,8 +28,10 @@
 #ifndef DBT_SERVICES_EXECUTOR_JIT_REMOTE_TB_PRODUCER_H_
 #define DBT_SERVICES_EXECUTOR_JIT_REMOTE_TB_PRODUCER_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +61,16 @@ struct RemoteTbProducerOptions {
   // Longest a single translation may take before the translator counts as
   // hung (and is treated as gone).
   absl::Duration request_timeout = absl::Seconds(60);
+  // Lazy start: attach only when first needed, calling before_connect
+  // (once) first; it may start the translator (start_timeout then applies).
+  bool lazy_connect = false;
+  std::function<absl::Status()> before_connect;
+  // Preload images: the LMDB store's directory and the build id of the
+  // translator that would make the code (its images are named by it).
+  std::string image_store_dir;
+  uint64_t translator_build = 0;
+  // Counts connections made (JitStats::translator_connects); may be null.
+  uint64_t* connects = nullptr;
   // Poll for the answer this long before sleeping: most TBs are translated
   // within it, and a sleeping requester costs a cross-CPU wake-up (~35 us on
   // this project's 2-CPU VM; docs/ARCHITECTURE.md "Ring latency").
@@ -71,7 +91,11 @@ class RemoteTbProducer final : public TbProducer {
   absl::Status Flush() override;
   absl::StatusOr<translator::wire::Preload> Preload() override;
   std::string TakeNotice() override;
-  void BeforeFork() override { mutex_.lock(); }
+  // A forked child attaches to the translator: it must be running.
+  void BeforeFork() override {
+    (void)EnsureConnected();
+    mutex_.lock();
+  }
   void AfterForkParent() override { mutex_.unlock(); }
   absl::Status ResetForChild() override;
 
@@ -84,6 +108,14 @@ class RemoteTbProducer final : public TbProducer {
       : options_(options), buffer_(std::move(buffer)) {}
 
   absl::StatusOr<std::shared_ptr<Connection>> Connect() const;
+  // Connect, retrying for options_.start_timeout while the translator
+  // starts.
+  absl::StatusOr<std::shared_ptr<Connection>> ConnectWhenUp() const;
+  // Attaches now if attaching was put off (lazy_connect). OK when attached.
+  absl::Status EnsureConnected();
+  // The program's preload image placed in the buffer; nullopt when there is
+  // none to use (the translator's preload is asked then).
+  std::optional<translator::wire::Preload> PreloadFromImage();
   // The current connection and its generation (null after a failed
   // reconnect: the session is over).
   std::shared_ptr<Connection> Current(uint64_t* generation) const;
@@ -98,6 +130,8 @@ class RemoteTbProducer final : public TbProducer {
   std::shared_ptr<Connection> connection_;  // guarded by mutex_
   uint64_t generation_ = 0;                 // guarded by mutex_
   bool needs_flush_ = false;                // guarded by mutex_
+  bool attach_pending_ = false;             // guarded by mutex_: lazy, not attached yet
+  bool before_connect_called_ = false;      // guarded by mutex_
   absl::Status lost_;                       // guarded by mutex_: why there is no translator
   std::string notice_;                      // guarded by mutex_: not yet taken
 };

@@ -82,7 +82,8 @@ JitOptions MakeJitOptions(const v1::GuestRunOptions& o, FILE* log) {
 
 }  // namespace
 
-absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* stats) {
+absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* stats,
+                                     const SessionHooks& hooks) {
   const v1::StartGuestRequest& request = config.request();
   const v1::GuestRunOptions& o = request.options();
 
@@ -138,6 +139,17 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
     }
     remote_options.start_timeout = absl::Milliseconds(config.translator_start_ms());
     remote_options.tb_flags = jit.one_insn_per_tb ? translator::kTbFlagOneInsn : 0;
+    remote_options.connects = &stats->translator_connects;
+    // The translator is attached (and, by the hook, started if it was not)
+    // only when a TB is needed that no preload image holds.
+    if (hooks.start_translator) {
+      remote_options.lazy_connect = true;
+      remote_options.before_connect = hooks.start_translator;
+      if (jit.cache && !config.preload_image_dir().empty() && config.translator_build() != 0) {
+        remote_options.image_store_dir = config.preload_image_dir();
+        remote_options.translator_build = config.translator_build();
+      }
+    }
     options.engine_factory =
         [jit, stats, log_page, log, remote, remote_options, known_hash = config.program_hash(),
          program = request.program()](GuestProcess& proc) -> std::unique_ptr<ExecutionEngine> {

@@ -5,6 +5,8 @@
 #ifndef DBT_SERVICES_EXECUTOR_SESSION_SESSION_RUNNER_H_
 #define DBT_SERVICES_EXECUTOR_SESSION_SESSION_RUNNER_H_
 
+#include <functional>
+
 #include "absl/status/statusor.h"
 #include "proto/executor.pb.h"
 #include "services/executor/jit/jit_stats.h"
@@ -12,11 +14,19 @@
 
 namespace dbt::executor {
 
+// What only a caller in the same process can give (dbt run, private mode).
+struct SessionHooks {
+  // Starts the translator, the first time a TB is needed that the preload
+  // image did not hold. Unset: the translator is attached at the start.
+  std::function<absl::Status()> start_translator;
+};
+
 // Runs the guest to its end. `stats` (which may live in a shared StatsPage)
 // receives the JIT's counters and the wall time. An error means the guest
 // could not be started (the message says why: "PROG: not an ELF file", a
 // log file that cannot be opened, no translator).
-absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* stats);
+absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* stats,
+                                     const SessionHooks& hooks = {});
 
 }  // namespace dbt::executor
 

@@ -23,5 +23,14 @@ TEST(BuildIdTest, ComesFromTheBuildIdNoteAndIsStable) {
   EXPECT_NE(id, file.lo) << "the file was hashed: no build-id note was found";
 }
 
+// dbt run names the translator's preload images by its id, read from the
+// translator's file: the same value as the running binary computes.
+TEST(BuildIdTest, OfAFileIsWhatThatBinaryComputes) {
+  EXPECT_EQ(BuildIdOfFile("/proc/self/exe"), TranslatorBuildId());
+  EXPECT_EQ(BuildIdOfFile("/nonexistent/translator"), 0u);
+  // Without a build-id note (not an ELF file here): the content hash.
+  EXPECT_NE(BuildIdOfFile("/etc/hostname"), 0u);
+}
+
 }  // namespace
 }  // namespace dbt::translator

@@ -1,11 +1,15 @@
 #include "services/translator/cache/session_cache.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/cache/preload_image.h"
 #include "common/log.h"
+#include "services/cache/store/preload_files.h"
 #include "services/translator/cache/build_id.h"
 #include "services/translator/cache/entry_convert.h"
 
@@ -102,7 +106,8 @@ void ProgramEntries::Refresh(CacheClient* client) {
   version_ = std::max(version_, more->version);
 }
 
-ProgramRegistry::ProgramRegistry(CacheClient* client) : client_(client) {
+ProgramRegistry::ProgramRegistry(CacheClient* client, PreloadImages images)
+    : client_(client), images_(std::move(images)) {
   refresher_ = std::thread([this] { RefreshLoop(); });
 }
 
@@ -171,7 +176,9 @@ std::unique_ptr<SessionCache> SessionCache::Create(ProgramRegistry* registry,
   }
   ContentHash file_hash;
   if (!ContentHashFromBytes(hello.cache_file_hash, &file_hash)) return nullptr;
-  c->program_ = ProgramIndexKey(file_hash, hello.tb_flags, c->build_);
+  c->program_key_ = ProgramKeyOf(file_hash, hello.tb_flags, c->build_);
+  c->program_ = cache::EncodeProgramKey(c->program_key_);
+  c->images_ = registry->images();
   c->client_ = registry->client();
   c->entries_ = registry->Get(c->program_);
   c->image_start_ = hello.image_start;
@@ -181,6 +188,31 @@ std::unique_ptr<SessionCache> SessionCache::Create(ProgramRegistry* registry,
 
 SessionCache::~SessionCache() {
   if (client_ != nullptr) client_->SendSoon();
+  WritePreloadImage();
+}
+
+void SessionCache::WritePreloadImage() {
+  if (entries_ == nullptr || images_.store_dir.empty()) return;
+  // Written from a partial view (the program's entries not loaded from
+  // the store), the image would lose what earlier runs stored.
+  if (!entries_->WaitLoaded(absl::ZeroDuration()).ok()) return;
+  if (added_ == 0 &&
+      access(cache::PreloadFilePath(images_.store_dir, program_key_).c_str(), F_OK) == 0) {
+    return;
+  }
+  const std::vector<std::shared_ptr<const cache::TbEntry>> all = entries_->All();
+  if (all.empty()) return;
+  const absl::Time start = absl::Now();
+  cache::PreloadImageWriter writer(program_key_);
+  for (const auto& e : all) writer.Add(*e);
+  const std::string image = writer.Finish();
+  if (absl::Status s = cache::WritePreloadFile(images_.store_dir, program_key_, image); !s.ok()) {
+    DBT_LOG(0) << "cache: the preload image was not written: " << s.message();
+    return;
+  }
+  if (images_.budget_bytes != 0) cache::PrunePreloadFiles(images_.store_dir, images_.budget_bytes);
+  DBT_LOG(1) << "cache: preload image of " << all.size() << " entries (" << image.size()
+             << " bytes) written in " << absl::ToDoubleMilliseconds(absl::Now() - start) << " ms";
 }
 
 std::vector<uint8_t> SessionCache::AnswerPreload(uint32_t cursor, codegen::CodeGenBuffer& buffer) {
@@ -212,14 +244,19 @@ std::optional<absl::StatusOr<TbTranslation>> SessionCache::Find(
   return InstallEntry(*e, buffer);
 }
 
-bool SessionCache::Keep(const TbTranslation& t, std::vector<uint8_t> code) {
+bool SessionCache::WillKeep(const TbTranslation& t) const {
   if (entries_ == nullptr || client_ == nullptr) return false;
   // Only the program's own code is indexed under it: code the guest made
   // at run time (a JIT, a trampoline) is not there when the next run starts.
-  if (t.guest_pc < image_start_ || t.guest_pc + t.guest_size > image_end_) return false;
+  return t.guest_pc >= image_start_ && t.guest_pc + t.guest_size <= image_end_;
+}
+
+bool SessionCache::Keep(const TbTranslation& t, std::vector<uint8_t> code) {
+  if (!WillKeep(t)) return false;
   auto entry = std::make_shared<const cache::TbEntry>(ToEntry(t, std::move(code), build_));
   client_->Store(program_, cache::EncodeTbEntry(*entry));
   entries_->Add(std::move(entry));
+  ++added_;
   return true;
 }
 

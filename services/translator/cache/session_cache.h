@@ -69,13 +69,21 @@ class ProgramEntries {
   std::thread loader_;
 };
 
+// Where a session that ends writes its program's preload image
+// (services/cache/store/preload_files.h): beside an LMDB store the
+// translator opened itself; empty store_dir: nowhere.
+struct PreloadImages {
+  std::string store_dir;
+  uint64_t budget_bytes = 0;  // all images together (0: no limit)
+};
+
 // The ProgramEntries of each program some session uses, refreshed every
 // kRefreshInterval by a background thread so that
 // two guests of one program running at once, in different translators,
 // each find what the other stored.
 class ProgramRegistry {
  public:
-  explicit ProgramRegistry(CacheClient* client);
+  explicit ProgramRegistry(CacheClient* client, PreloadImages images = {});
   ~ProgramRegistry();
   std::shared_ptr<ProgramEntries> Get(const std::string& program);
   // Starts loading a program's entries before any session asks (dbt run
@@ -83,11 +91,13 @@ class ProgramRegistry {
   // and keeps them for the registry's life.
   void Prefetch(const ContentHash& file_hash, uint32_t tb_flags);
   CacheClient* client() const { return client_; }
+  const PreloadImages& images() const { return images_; }
 
  private:
   void RefreshLoop();
 
   CacheClient* const client_;
+  const PreloadImages images_;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mutex_
@@ -108,22 +118,29 @@ class SessionCache {
   // ResourceExhausted when the buffer is full.
   std::optional<absl::StatusOr<TbTranslation>> Find(const wire::TranslateRequest& request,
                                                     codegen::CodeGenBuffer& buffer);
+  // Whether Keep would store this TB: not when it lies outside the program
+  // image or the cache is off.
+  bool WillKeep(const TbTranslation& t) const;
   // A TB just translated, with the translator's own copy of its code:
-  // stored (true) unless it lies outside the program image or the cache is
-  // off.
+  // stored (true) if WillKeep.
   bool Keep(const TbTranslation& t, std::vector<uint8_t> code);
   // What the user should hear about the cache, once.
   std::string TakeNotice();
 
-  // The session ended: what it made is sent now.
+  // The session ended: what it made is sent now, and the program's preload
+  // image rewritten if the session added to it (or there is none).
   ~SessionCache();
 
  private:
   SessionCache() = default;
+  void WritePreloadImage();
 
   std::shared_ptr<ProgramEntries> entries_;  // null: cache off
   CacheClient* client_ = nullptr;
   std::string program_;
+  cache::ProgramKey program_key_;
+  PreloadImages images_;
+  uint64_t added_ = 0;  // entries this session made
   uint64_t build_ = 0;
   uint64_t image_start_ = 0;
   uint64_t image_end_ = 0;

@@ -57,14 +57,24 @@ RequestOutcome Translate(const wire::TranslateRequest& request, codegen::CodeGen
   }
   out.host_bytes = t->code.code_size;
   if (cache != nullptr) {
-    note.stored = cache->Keep(*t, std::move(code));
+    note.stored = cache->WillKeep(*t);
     note.notice = cache->TakeNotice();
   }
   out.response = wire::EncodeTranslation(*t, text, note);
+  if (note.stored) {
+    out.code_to_keep = std::move(code);
+    out.to_keep = *std::move(t);
+  }
   return out;
 }
 
 }  // namespace
+
+void KeepAfterAnswer(RequestOutcome& out, SessionCache* cache) {
+  if (cache == nullptr || !out.to_keep) return;
+  cache->Keep(*out.to_keep, std::move(out.code_to_keep));
+  out.to_keep.reset();
+}
 
 RequestOutcome HandleRequest(absl::Span<const uint8_t> payload, codegen::CodeGenBuffer& buffer,
                              std::atomic<bool>& flush_requested, SessionCache* cache) {

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -30,7 +31,15 @@ struct RequestOutcome {
   std::vector<uint8_t> response;  // OK: the answer
   uint64_t host_bytes = 0;        // kTranslate OK: code size of the new TB
   bool from_cache = false;        // kTranslate OK: an entry of the cache
+  // kTranslate OK with the cache on: what the cache keeps, handed to it by
+  // KeepAfterAnswer once the answer is written (making the entry is off
+  // the executor's wait).
+  std::optional<TbTranslation> to_keep;
+  std::vector<uint8_t> code_to_keep;
 };
+
+// The session's loop calls it after writing the answer.
+void KeepAfterAnswer(RequestOutcome& out, SessionCache* cache);
 
 // `flush_requested` is the session's mark set by the Flush RPC: while set, a
 // kTranslate is answered ResourceExhausted (so the executor drops its TBs and

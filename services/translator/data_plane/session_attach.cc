@@ -85,6 +85,12 @@ absl::StatusOr<AttachedSession> ReceiveHello(int conn, absl::Duration timeout) {
       codegen::CodeGenBuffer::Attach(received->fds[1].Release(), hello->buffer_size,
                                      hello->region_size, codegen::CodeGenBuffer::Views::kReadWrite);
   if (!buffer.ok()) return absl::InvalidArgumentError(buffer.status().message());
+  // The executor placed code of its own first (a preload image).
+  if (hello->code_start != 0) {
+    if (absl::Status s = (*buffer)->SkipTo(hello->code_start); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("hello: ", s.message()));
+    }
+  }
   session.buffer = *std::move(buffer);
 
   absl::StatusOr<shm::PeerProcess> peer = shm::PeerProcess::FromUnixSocket(conn);

@@ -180,6 +180,7 @@ absl::Status TranslatorSession::Serve(int conn, shm::ChannelServer& channel,
     if (!answered.ok()) {
       DBT_LOG(1) << "session #" << serial_ << ": cannot answer: " << answered.message();
     }
+    KeepAfterAnswer(out, cache);
   }
 }
 

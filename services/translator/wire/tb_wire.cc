@@ -29,6 +29,7 @@ std::vector<uint8_t> EncodeHello(const Hello& hello) {
   w.U32(hello.tb_flags);
   w.U64(hello.image_start);
   w.U64(hello.image_end);
+  w.U64(hello.code_start);
   return w.Take();
 }
 
@@ -48,6 +49,8 @@ absl::StatusOr<Hello> DecodeHello(absl::Span<const uint8_t> bytes) {
   h.image_start = r.U64("image_start");
   h.image_end = r.U64("image_end");
   if (h.image_end < h.image_start) r.Fail("image range");
+  h.code_start = r.U64("code_start");
+  if (h.code_start >= h.buffer_size && h.code_start != 0) r.Fail("code_start");
   if (absl::Status s = r.Finish(absl::StatusCode::kInvalidArgument, "hello"); !s.ok()) return s;
   return h;
 }

@@ -39,7 +39,7 @@
 
 namespace dbt::translator::wire {
 
-inline constexpr uint32_t kWireVersion = 2;
+inline constexpr uint32_t kWireVersion = 3;
 inline constexpr uint32_t kHelloMagic = 0x48544244;       // "DBTH"
 inline constexpr uint32_t kHelloReplyMagic = 0x41544244;  // "DBTA"
 inline constexpr size_t kMaxSessionIdBytes = 256;
@@ -76,6 +76,9 @@ struct Hello {
   uint32_t tb_flags = 0;  // the flags every request of the session uses
   uint64_t image_start = 0;
   uint64_t image_end = 0;
+  // Where the translator's code starts in the buffer (0: its beginning):
+  // what is before it the executor placed itself (a preload image).
+  uint64_t code_start = 0;
 };
 
 struct HelloReply {
@@ -110,6 +113,9 @@ struct Preload {
   uint32_t next_cursor = 0;  // ask again from here unless done
   bool done = true;
   std::string notice;
+  // Entries refused before they were placed (damaged, another build's):
+  // counted with the TBs whose guest bytes differ (cache_rejected).
+  uint64_t rejected = 0;
 };
 
 std::vector<uint8_t> EncodeHello(const Hello& hello);

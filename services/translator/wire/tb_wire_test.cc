@@ -179,6 +179,13 @@ TEST(TbWireTest, HelloRoundTripAndRejects) {
   EXPECT_EQ(back->buffer_size, uint64_t{1} << 24);
   EXPECT_EQ(back->region_size, uint64_t{1} << 20);
   EXPECT_EQ(back->session_id, "s42");
+  EXPECT_EQ(back->code_start, 0u);
+  Hello placed = hello;
+  placed.code_start = 4096 + 160;
+  ASSERT_TRUE(DecodeHello(EncodeHello(placed)).ok());
+  EXPECT_EQ(DecodeHello(EncodeHello(placed))->code_start, 4096u + 160u);
+  placed.code_start = placed.buffer_size;  // beyond the buffer
+  EXPECT_TRUE(absl::IsInvalidArgument(DecodeHello(EncodeHello(placed)).status()));
   bytes[0] ^= 1;
   EXPECT_TRUE(absl::IsInvalidArgument(DecodeHello(bytes).status()));
   Hello long_id = hello;
