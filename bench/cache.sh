@@ -2,15 +2,20 @@
 # The cache, measured: for each program, qemu-riscv64, dbt --no-cache, dbt
 # with a cold store (emptied before each repetition) and dbt warm (the store
 # the cold run filled), in one run, best of N wall seconds each; the TBs
-# translated cold and warm, the TBs loaded, and the ratios users care about:
+# translated cold and warm, the TBs loaded, whether the warm run attached to
+# a translator at all (conn: 0 when the preload image held every TB), and the
+# ratios users care about:
 # warm/qemu, warm/cold, cold/--no-cache, warm TBs translated / cold.
 # Then the cost per TB of a preload (from --stats-json: translate_ns of a
 # warm run, which covers the preload, / TBs loaded) against a translation
 # (translate_ns / TBs translated of a --no-cache run).
 #
 # Usage: bench/cache.sh [--reps N] [--no-build] [--load N] [PROGRAM...]
-#   PROGRAM   riscv64 ELF files (default: a C++ start-up, 3,300 TBs, and the
-#             bench/ kernels)
+#   PROGRAM   a riscv64 ELF file and its arguments, as one word ("lua x.lua");
+#             default: Lua 5.4 built from Debian's sources running
+#             bench/programs/lua/startup.lua (9,300 TBs, the translation-heavy
+#             short run; bench/programs/build.sh builds it), a C++ start-up
+#             (3,300 TBs), and the bench/ kernels
 #   --load N  run N busy loops (one per CPU is a fully loaded machine) in the
 #             background while measuring
 set -u
@@ -34,7 +39,12 @@ if [[ $build -eq 1 ]]; then
     { echo "bench/cache.sh: build failed" >&2; exit 1; }
 fi
 if [[ ${#progs[@]} -eq 0 ]]; then
-  progs=("$root/bazel-bin/tests/guest/riscv64/cxx_O2_bin")
+  if programs=$(bench/programs/build.sh | tail -1) && [[ -x $programs/riscv64/lua ]]; then
+    progs+=("$programs/riscv64/lua $root/bench/programs/lua/startup.lua")
+  else
+    echo "bench/cache.sh: no Lua (bench/programs/build.sh failed): left out" >&2
+  fi
+  progs+=("$root/bazel-bin/tests/guest/riscv64/cxx_O2_bin")
   for b in sha256 sieve nbody matmul qsort interp tree strings; do progs+=("$root/bazel-bin/bench/riscv64/$b"); done
 fi
 dbt=$root/bazel-bin/clients/dbt
@@ -61,25 +71,26 @@ best() {
 stat_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
 echo "reps=$reps load=$load ($(nproc) CPUs)"
-printf "%-10s %7s %8s %7s %7s %6s %6s %7s %9s %9s %9s %8s %8s\n" program qemu nocache cold warm \
-  tb_cold tb_warm loaded warm/qemu warm/cold cold/noc us/tb_tr us/tb_pre
-for p in "${progs[@]}"; do
-  name=$(basename "$p")
+printf "%-10s %7s %8s %7s %7s %6s %6s %7s %4s %9s %9s %9s %8s %8s\n" program qemu nocache cold warm \
+  tb_cold tb_warm loaded conn warm/qemu warm/cold cold/noc us/tb_tr us/tb_pre
+for cmd in "${progs[@]}"; do
+  read -r -a p <<< "$cmd"
+  name=$(basename "${p[0]}")
   store=$work/store-$name
-  q=$(pre="" best "$qemu" "$p")
-  nc=$(pre="" best "$dbt" run --no-cache "$p")
-  cold=$(pre="rm -rf $store" best "$dbt" run --cache-dir="$store" "$p")
-  warm=$(pre="" best "$dbt" run --cache-dir="$store" "$p")
+  q=$(pre="" best "$qemu" "${p[@]}")
+  nc=$(pre="" best "$dbt" run --no-cache "${p[@]}")
+  cold=$(pre="rm -rf $store" best "$dbt" run --cache-dir="$store" "${p[@]}")
+  warm=$(pre="" best "$dbt" run --cache-dir="$store" "${p[@]}")
   rm -rf "$store"
-  "$dbt" run --cache-dir="$store" --stats-json "$work/c.json" "$p" > /dev/null 2>&1
-  "$dbt" run --cache-dir="$store" --stats-json "$work/w.json" "$p" > /dev/null 2>&1
-  "$dbt" run --no-cache --stats-json "$work/n.json" "$p" > /dev/null 2>&1
+  "$dbt" run --cache-dir="$store" --stats-json "$work/c.json" "${p[@]}" > /dev/null 2>&1
+  "$dbt" run --cache-dir="$store" --stats-json "$work/w.json" "${p[@]}" > /dev/null 2>&1
+  "$dbt" run --no-cache --stats-json "$work/n.json" "${p[@]}" > /dev/null 2>&1
   tc=$(stat_of "$work/c.json" tbs_translated)
   tw=$(stat_of "$work/w.json" tbs_translated)
   ld=$(stat_of "$work/w.json" tbs_loaded_from_cache)
   per_tr=$(echo "$(stat_of "$work/n.json" translate_ns) / $(stat_of "$work/n.json" tbs_translated) / 1000" | bc -l)
   per_pre=$(echo "$(stat_of "$work/w.json" translate_ns) / ($ld + 1) / 1000" | bc -l)
-  printf "%-10s %7s %8s %7s %7s %6s %6s %7s %9.2f %9.2f %9.2f %8.1f %8.2f\n" "$name" "$q" "$nc" "$cold" \
-    "$warm" "$tc" "$tw" "$ld" "$(echo "$warm / $q" | bc -l)" "$(echo "$warm / $cold" | bc -l)" \
+  printf "%-10s %7s %8s %7s %7s %6s %6s %7s %4s %9.2f %9.2f %9.2f %8.1f %8.2f\n" "$name" "$q" "$nc" "$cold" \
+    "$warm" "$tc" "$tw" "$ld" "$(stat_of "$work/w.json" translator_connects)" "$(echo "$warm / $q" | bc -l)" "$(echo "$warm / $cold" | bc -l)" \
     "$(echo "$cold / $nc" | bc -l)" "$per_tr" "$per_pre"
 done

@@ -132,10 +132,12 @@ TEST(JitDumpTest, EveryTranslatedTbIsRecordedWithItsCode) {
     names.insert(c.name);
   }
   EXPECT_EQ(addrs.size(), d.loads.size()) << "no flush here: every TB has its own code";
-  // The first TB translated is the ELF entry point's.
+  // The ELF entry point's TB is among them (first when translated; a
+  // preload puts the program's TBs in its index order, which concurrent
+  // runs of the same program may interleave).
   const std::string elf = ReadFile(program);
   ASSERT_GE(elf.size(), 32u);
-  EXPECT_EQ(d.loads[0].name, absl::StrFormat("guest:0x%x", Get<uint64_t>(elf, 24)));
+  EXPECT_EQ(names.count(absl::StrFormat("guest:0x%x", Get<uint64_t>(elf, 24))), 1u);
 }
 
 TEST(JitDumpTest, AForkedChildWritesItsOwnFile) {
