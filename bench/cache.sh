@@ -68,6 +68,11 @@ best() {
   done
   printf "%.3f" "$b"
 }
+# Waits (at most 5 s) until no translator of this benchmark runs: what a
+# cold run stores after it ended is not charged to the next repetition.
+settle() {
+  for _ in $(seq 500); do pgrep -f -- "--cache=$work/" > /dev/null || return 0; sleep 0.01; done
+}
 stat_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
 echo "reps=$reps load=$load ($(nproc) CPUs)"
@@ -79,7 +84,10 @@ for cmd in "${progs[@]}"; do
   store=$work/store-$name
   q=$(pre="" best "$qemu" "${p[@]}")
   nc=$(pre="" best "$dbt" run --no-cache "${p[@]}")
-  cold=$(pre="rm -rf $store" best "$dbt" run --cache-dir="$store" "${p[@]}")
+  # The last run's translator may still be storing (after dbt exited):
+  # each cold repetition starts once it is done.
+  cold=$(pre="settle; rm -rf $store" best "$dbt" run --cache-dir="$store" "${p[@]}")
+  settle
   warm=$(pre="" best "$dbt" run --cache-dir="$store" "${p[@]}")
   rm -rf "$store"
   "$dbt" run --cache-dir="$store" --stats-json "$work/c.json" "${p[@]}" > /dev/null 2>&1

@@ -66,17 +66,19 @@ CacheClient::~CacheClient() {
 
 std::string CacheClient::failure() {
   std::lock_guard<std::mutex> lock(mutex_);
-  const absl::Time now = absl::Now();
-  if (failure_.empty() && !in_process_ && now >= next_probe_) {
-    next_probe_ = now + absl::Milliseconds(100);
-    // GetState(true) reconnects an idle channel; a service that is gone
-    // then shows as TRANSIENT_FAILURE at the next probe.
-    if (channel_->GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_TRANSIENT_FAILURE) {
-      failure_ = absl::StrCat("the cache service (", address_,
-                              ") is not answering: nothing more is stored");
-    }
-  }
   return failure_;
+}
+
+void CacheClient::Probe() {
+  if (in_process_) return;  // it cannot go away
+  // GetState(true) reconnects an idle channel; a service that is gone then
+  // shows as TRANSIENT_FAILURE at the next probe.
+  if (channel_->GetState(/*try_to_connect=*/true) != GRPC_CHANNEL_TRANSIENT_FAILURE) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (failure_.empty()) {
+    failure_ =
+        absl::StrCat("the cache service (", address_, ") is not answering: nothing more is stored");
+  }
 }
 
 void CacheClient::SetFailure(const grpc::Status& s, const char* what) {

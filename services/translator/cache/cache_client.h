@@ -55,10 +55,12 @@ class CacheClient {
   void SendSoon();
   // Waits until everything queued before the call was sent (or dropped).
   void Drain();
-  // Why the last call to the service failed ("" if it did not). Also looks
-  // at the connection (at most every 100 ms): a service that went away
-  // while nothing was being sent is a failure too.
+  // Why the last call to the service failed ("" if it did not), or why the
+  // last Probe found it gone. Cheap: asked on every translation.
   std::string failure();
+  // Looks at the connection: a service that went away while nothing was
+  // being sent is a failure too. Called periodically (ProgramRegistry).
+  void Probe();
   const std::string& address() const { return address_; }
 
  private:
@@ -80,7 +82,6 @@ class CacheClient {
   bool drain_ = false;  // Drain() waits: send without the batching delay
   std::string failure_;
   absl::Time quiet_until_ = absl::InfinitePast();
-  absl::Time next_probe_ = absl::InfinitePast();  // after a failure: drop, do not retry at once
   std::thread sender_;
 };
 

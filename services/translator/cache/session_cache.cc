@@ -92,6 +92,24 @@ void ProgramEntries::Add(std::shared_ptr<const cache::TbEntry> entry) {
   order_.push_back(std::move(entry));
 }
 
+void ProgramEntries::AddPending(TbTranslation t, std::vector<uint8_t> code, uint64_t build) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pending_.push_back({std::move(t), std::move(code), build});
+}
+
+void ProgramEntries::Settle(CacheClient* client) {
+  std::vector<Pending> batch;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    batch.swap(pending_);
+  }
+  for (Pending& p : batch) {
+    auto entry = std::make_shared<const cache::TbEntry>(ToEntry(p.t, std::move(p.code), p.build));
+    client->Store(program_, cache::EncodeTbEntry(*entry));
+    Add(std::move(entry));
+  }
+}
+
 void ProgramEntries::Refresh(CacheClient* client) {
   uint64_t since = 0;
   {
@@ -128,6 +146,8 @@ void ProgramRegistry::RefreshLoop() {
       if (auto p = weak.lock()) live.push_back(std::move(p));
     }
     lock.unlock();
+    client_->Probe();
+    for (const auto& p : live) p->Settle(client_);
     // A service that is failing is not asked again and again.
     if (client_->failure().empty()) {
       for (const auto& p : live) p->Refresh(client_);
@@ -181,14 +201,23 @@ std::unique_ptr<SessionCache> SessionCache::Create(ProgramRegistry* registry,
   c->images_ = registry->images();
   c->client_ = registry->client();
   c->entries_ = registry->Get(c->program_);
+  // A forked child's session: what its parent made is findable now.
+  c->entries_->Settle(c->client_);
   c->image_start_ = hello.image_start;
   c->image_end_ = hello.image_end;
   return c;
 }
 
 SessionCache::~SessionCache() {
-  if (client_ != nullptr) client_->SendSoon();
+  if (client_ != nullptr) {
+    entries_->Settle(client_);
+    client_->SendSoon();
+  }
   WritePreloadImage();
+}
+
+void SessionCache::Settle() {
+  if (client_ != nullptr && entries_ != nullptr) entries_->Settle(client_);
 }
 
 void SessionCache::WritePreloadImage() {
@@ -251,11 +280,9 @@ bool SessionCache::WillKeep(const TbTranslation& t) const {
   return t.guest_pc >= image_start_ && t.guest_pc + t.guest_size <= image_end_;
 }
 
-bool SessionCache::Keep(const TbTranslation& t, std::vector<uint8_t> code) {
+bool SessionCache::Keep(TbTranslation t, std::vector<uint8_t> code) {
   if (!WillKeep(t)) return false;
-  auto entry = std::make_shared<const cache::TbEntry>(ToEntry(t, std::move(code), build_));
-  client_->Store(program_, cache::EncodeTbEntry(*entry));
-  entries_->Add(std::move(entry));
+  entries_->AddPending(std::move(t), std::move(code), build_);
   ++added_;
   return true;
 }

@@ -7,9 +7,10 @@
 //   kPreload:   AnswerPreload: every entry placed in the buffer, answered
 //               in pieces; the executor checks each against its memory
 //   kTranslate: Find (an entry for exactly these guest bytes: placed and
-//               answered from_cache) else translate, then Keep
-//   kFlush:     nothing to do: entries stay in memory and are placed again
-//               on demand
+//               answered from_cache) else translate, answer, then Keep (made
+//               an entry later, off the request path: ProgramEntries::Settle)
+//   kFlush:     Settle; entries stay in memory and are placed again on
+//               demand
 #ifndef DBT_SERVICES_TRANSLATOR_CACHE_SESSION_CACHE_H_
 #define DBT_SERVICES_TRANSLATOR_CACHE_SESSION_CACHE_H_
 
@@ -48,6 +49,14 @@ class ProgramEntries {
   std::shared_ptr<const cache::TbEntry> Match(uint64_t pc, uint32_t flags,
                                               absl::Span<const uint8_t> bytes);
   void Add(std::shared_ptr<const cache::TbEntry> entry);
+  // A translation to keep, with the translator's own copy of its code: made
+  // an entry (and stored) later, by Settle, so that the request that made
+  // it is answered without that work.
+  void AddPending(TbTranslation t, std::vector<uint8_t> code, uint64_t build);
+  // Makes the pending translations entries: stored through `client` and
+  // findable by Match. When a session ends, when one attaches (a forked
+  // child finds its parent's code), at a flush, and every refresh.
+  void Settle(CacheClient* client);
   const std::string& program() const { return program_; }
   // Fetches what other translators stored for this program since the last
   // load (a guest of the same program running elsewhere). Once loaded.
@@ -63,6 +72,12 @@ class ProgramEntries {
   absl::Status load_status_;
   uint64_t version_ = 0;  // the index version loaded so far
   std::vector<std::shared_ptr<const cache::TbEntry>> order_;
+  struct Pending {
+    TbTranslation t;
+    std::vector<uint8_t> code;
+    uint64_t build = 0;
+  };
+  std::vector<Pending> pending_;  // guarded by mutex_
   absl::flat_hash_map<std::pair<uint64_t, uint32_t>,
                       std::vector<std::shared_ptr<const cache::TbEntry>>>
       by_pc_;
@@ -123,9 +138,11 @@ class SessionCache {
   bool WillKeep(const TbTranslation& t) const;
   // A TB just translated, with the translator's own copy of its code:
   // stored (true) if WillKeep.
-  bool Keep(const TbTranslation& t, std::vector<uint8_t> code);
+  bool Keep(TbTranslation t, std::vector<uint8_t> code);
   // What the user should hear about the cache, once.
   std::string TakeNotice();
+  // The session's buffer was flushed: what it made must be findable now.
+  void Settle();
 
   // The session ended: what it made is sent now, and the program's preload
   // image rewritten if the session added to it (or there is none).

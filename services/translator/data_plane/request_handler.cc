@@ -72,7 +72,7 @@ RequestOutcome Translate(const wire::TranslateRequest& request, codegen::CodeGen
 
 void KeepAfterAnswer(RequestOutcome& out, SessionCache* cache) {
   if (cache == nullptr || !out.to_keep) return;
-  cache->Keep(*out.to_keep, std::move(out.code_to_keep));
+  cache->Keep(*std::move(out.to_keep), std::move(out.code_to_keep));
   out.to_keep.reset();
 }
 
@@ -104,6 +104,8 @@ RequestOutcome HandleRequest(absl::Span<const uint8_t> payload, codegen::CodeGen
       // code, so the regions can be reused at once.
       flush_requested.store(false, std::memory_order_release);
       buffer.Flush();
+      // What this session made is placed again on demand (Find).
+      if (cache != nullptr) cache->Settle();
       RequestOutcome out;
       out.kind = RequestOutcome::Kind::kFlush;
       return out;
