@@ -7,8 +7,10 @@
 # ratios users care about:
 # warm/qemu, warm/cold, cold/--no-cache, warm TBs translated / cold.
 # Then the cost per TB of a preload (from --stats-json: translate_ns of a
-# warm run, which covers the preload, / TBs loaded) against a translation
-# (translate_ns / TBs translated of a --no-cache run).
+# warm run, which covers the preload, / TBs loaded) and of a single lookup
+# (a warm run with DBT_CACHE_NO_PRELOAD=1: every TB is a miss the
+# translator answers from the cache; translate_ns / cache_hits) against a
+# translation (translate_ns / TBs translated of a --no-cache run).
 #
 # Usage: bench/cache.sh [--reps N] [--no-build] [--load N] [PROGRAM...]
 #   PROGRAM   a riscv64 ELF file and its arguments, as one word ("lua x.lua");
@@ -76,8 +78,8 @@ settle() {
 stat_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
 echo "reps=$reps load=$load ($(nproc) CPUs)"
-printf "%-10s %7s %8s %7s %7s %6s %6s %7s %4s %9s %9s %9s %8s %8s\n" program qemu nocache cold warm \
-  tb_cold tb_warm loaded conn warm/qemu warm/cold cold/noc us/tb_tr us/tb_pre
+printf "%-10s %7s %8s %7s %7s %6s %6s %7s %4s %9s %9s %9s %8s %8s %8s\n" program qemu nocache cold warm \
+  tb_cold tb_warm loaded conn warm/qemu warm/cold cold/noc us/tb_tr us/tb_pre us/tb_hit
 for cmd in "${progs[@]}"; do
   read -r -a p <<< "$cmd"
   name=$(basename "${p[0]}")
@@ -93,12 +95,14 @@ for cmd in "${progs[@]}"; do
   "$dbt" run --cache-dir="$store" --stats-json "$work/c.json" "${p[@]}" > /dev/null 2>&1
   "$dbt" run --cache-dir="$store" --stats-json "$work/w.json" "${p[@]}" > /dev/null 2>&1
   "$dbt" run --no-cache --stats-json "$work/n.json" "${p[@]}" > /dev/null 2>&1
+  DBT_CACHE_NO_PRELOAD=1 "$dbt" run --cache-dir="$store" --stats-json "$work/h.json" "${p[@]}" > /dev/null 2>&1
   tc=$(stat_of "$work/c.json" tbs_translated)
   tw=$(stat_of "$work/w.json" tbs_translated)
   ld=$(stat_of "$work/w.json" tbs_loaded_from_cache)
   per_tr=$(echo "$(stat_of "$work/n.json" translate_ns) / $(stat_of "$work/n.json" tbs_translated) / 1000" | bc -l)
   per_pre=$(echo "$(stat_of "$work/w.json" translate_ns) / ($ld + 1) / 1000" | bc -l)
-  printf "%-10s %7s %8s %7s %7s %6s %6s %7s %4s %9.2f %9.2f %9.2f %8.1f %8.2f\n" "$name" "$q" "$nc" "$cold" \
+  per_hit=$(echo "$(stat_of "$work/h.json" translate_ns) / ($(stat_of "$work/h.json" cache_hits) + 1) / 1000" | bc -l)
+  printf "%-10s %7s %8s %7s %7s %6s %6s %7s %4s %9.2f %9.2f %9.2f %8.1f %8.2f %8.2f\n" "$name" "$q" "$nc" "$cold" \
     "$warm" "$tc" "$tw" "$ld" "$(stat_of "$work/w.json" translator_connects)" "$(echo "$warm / $q" | bc -l)" "$(echo "$warm / $cold" | bc -l)" \
-    "$(echo "$cold / $nc" | bc -l)" "$per_tr" "$per_pre"
+    "$(echo "$cold / $nc" | bc -l)" "$per_tr" "$per_pre" "$per_hit"
 done

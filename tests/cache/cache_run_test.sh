@@ -38,6 +38,15 @@ loaded=$(stat_of "$work/warm.json" tbs_loaded_from_cache)
 ls "$store"/preload/*.dbtp > /dev/null 2>&1 || fail "no preload image written"
 [ "$(stat -c %a "$store/preload")" = 700 ] || fail "the preload directory is not 0700"
 echo "cold: $cold TBs translated, $stored stored; warm: $warm translated, $loaded loaded, no translator"
+# Without the preload (DBT_CACHE_NO_PRELOAD, a measuring knob) every TB is a
+# miss that the translator answers from the cache: right, and nothing
+# translated again.
+DBT_CACHE_NO_PRELOAD=1 "$dbt" run --cache-dir="$store" --stats-json "$work/hits.json" "$cxx" > "$work/hits.txt" 2> "$work/hits_err.txt" || fail "run without preload"
+cmp -s "$work/hits.txt" "$work/q_cxx.txt" || fail "run without preload: stdout not as qemu"
+[ "$(stat_of "$work/hits.json" tbs_loaded_from_cache)" = 0 ] || fail "DBT_CACHE_NO_PRELOAD preloaded"
+[ "$(stat_of "$work/hits.json" cache_hits)" -ge $((cold * 9 / 10)) ] || fail "lookups did not hit: $(cat "$work/hits.json")"
+[ $(( $(stat_of "$work/hits.json" tbs_translated) * 50 )) -le "$cold" ] || fail "lookups translated again: $(cat "$work/hits.json")"
+echo "single lookups: $(stat_of "$work/hits.json" cache_hits) hits, $(stat_of "$work/hits.json" tbs_translated) translated"
 
 # 1b. The translator starts when first needed: a warm run that needs code
 # its image lacks (phase B after a run of phase A only) starts it from the
@@ -61,11 +70,13 @@ for mode in ab fork threads; do
   [ "$(stat_of "$work/p_$mode.json" translator_connects)" -ge 1 ] || fail "paths $mode: no translator attached"
   [ "$(stat_of "$work/p_$mode.json" tbs_loaded_from_cache)" -gt 50 ] || fail "paths $mode: image not used"
   [ "$(stat_of "$work/p_$mode.json" tbs_translated)" -gt 10 ] || fail "paths $mode: phase B not translated"
-  # The image now holds phase B too (threads may take paths the last run
-  # did not: contended locks; at most 2%).
+  # The image now holds phase B too: at most 2% translated again (threads:
+  # 5%, they may take paths the last run did not, e.g. on contended locks).
   "$dbt" run --cache-dir="$pstore" --stats-json "$work/p2_$mode.json" "$paths" "$mode" > "$work/paths2_$mode.txt" 2>&1 || fail "paths $mode again"
   cmp -s "$work/paths2_$mode.txt" "$work/q_paths_$mode.txt" || fail "paths $mode again: not as qemu"
-  [ $(( $(stat_of "$work/p2_$mode.json" tbs_translated) * 50 )) -le "$(stat_of "$work/p2_$mode.json" tbs_loaded_from_cache)" ] ||
+  share=50
+  [ "$mode" = threads ] && share=20
+  [ $(( $(stat_of "$work/p2_$mode.json" tbs_translated) * share )) -le "$(stat_of "$work/p2_$mode.json" tbs_loaded_from_cache)" ] ||
     fail "paths $mode again translated: $(cat "$work/p2_$mode.json")"
   echo "paths $mode after a: $(stat_of "$work/p_$mode.json" tbs_loaded_from_cache) from the image, $(stat_of "$work/p_$mode.json" tbs_translated) translated by a translator started mid-run; then all from the image"
 done

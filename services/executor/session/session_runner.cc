@@ -1,5 +1,7 @@
 #include "services/executor/session/session_runner.h"
 
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <time.h>
@@ -181,7 +183,9 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
         _exit(1);
       }
       std::unique_ptr<JitEngine> engine = JitEngine::Create(proc, jit, stats, *std::move(producer));
-      if (jit.cache) engine->Preload();
+      // DBT_CACHE_NO_PRELOAD=1 (a measuring knob: bench/cache.sh): every
+      // cached TB is then found by a lookup on its first miss instead.
+      if (jit.cache && getenv("DBT_CACHE_NO_PRELOAD") == nullptr) engine->Preload();
       return engine;
     };
   }
