@@ -5,10 +5,15 @@
 #include <cstring>
 #include <string>
 
+#include "common/cache/preload_image.h"
 #include "common/cache/tb_entry.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
+  dbt::cache::ProgramKey program;  // tb_entry_fuzz.cc's
+  program.abi = 1;
+  program.build = 99;
+  dbt::cache::PreloadImageWriter image(program);
   for (int n = 0; n < 4; ++n) {
     dbt::cache::TbEntry e;
     e.key.abi = 1;
@@ -30,6 +35,13 @@ int main(int argc, char** argv) {
     if (f == nullptr) return 1;
     fwrite(bytes.data(), 1, bytes.size(), f);
     fclose(f);
+    image.Add(e);
   }
+  // A whole preload image of those four.
+  const std::string whole = image.Finish();
+  FILE* f = fopen((std::string(argv[1]) + "/image").c_str(), "wb");
+  if (f == nullptr) return 1;
+  fwrite(whole.data(), 1, whole.size(), f);
+  fclose(f);
   return 0;
 }

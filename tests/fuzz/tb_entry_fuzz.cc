@@ -1,5 +1,7 @@
 // libFuzzer target: the cache entry parser (common/cache/tb_entry.h) on
-// arbitrary bytes, with and without an expected key. It must never crash,
+// arbitrary bytes, with and without an expected key, and the preload image
+// parser (common/cache/preload_image.h) on them as a whole image and as the
+// entries behind a well-formed header. It must never crash,
 // read out of bounds (ASan) or accept an entry that does not re-encode to
 // the same bytes. Each input is tried twice: as it is (the checksum check
 // stops nearly all of them), and as a body with a correct checksum
@@ -11,9 +13,25 @@
 #include <string>
 #include <vector>
 
+#include "common/cache/preload_image.h"
 #include "common/cache/tb_entry.h"
 
 namespace {
+
+// Every entry an image yields decodes on its own too.
+void CheckImage(absl::Span<const uint8_t> image, const dbt::cache::ProgramKey& program) {
+  uint64_t rejected = 0;
+  (void)dbt::cache::ForEachPreloadEntry(
+      image, program,
+      [&](dbt::cache::TbEntry&& e) {
+        if (e.key.build != program.build || e.key.abi != program.abi) abort();
+        if (!dbt::cache::DecodeTbEntry(dbt::cache::AsBytes(dbt::cache::EncodeTbEntry(e)), &e.key)
+                 .ok()) {
+          abort();
+        }
+      },
+      &rejected);
+}
 
 void Check(absl::Span<const uint8_t> bytes) {
   absl::StatusOr<dbt::cache::TbEntry> e = dbt::cache::DecodeTbEntry(bytes);
@@ -43,5 +61,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)dbt::cache::DecodeTbKey(bytes.first(dbt::cache::kTbKeyBytes));
   }
   (void)dbt::cache::DecodeProgramKey(bytes);
+  // The seeds' program (make_seeds.cc).
+  dbt::cache::ProgramKey program;
+  program.abi = 1;
+  program.build = 99;
+  CheckImage(bytes, program);
+  // Behind a well-formed header that announces four entries.
+  const std::string header = dbt::cache::PreloadImageWriter(program).Finish();
+  std::vector<uint8_t> image(header.begin(), header.end());
+  image[image.size() - 4] = 4;
+  image.insert(image.end(), data, data + size);
+  CheckImage(image, program);
   return 0;
 }

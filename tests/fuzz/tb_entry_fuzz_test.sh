@@ -1,5 +1,5 @@
 #!/bin/bash
-# Fuzz smoke: builds the cache entry parser with clang's libFuzzer and
+# Fuzz smoke: builds the cache entry and preload image parsers with clang's libFuzzer and
 # AddressSanitizer (Debian's clang and libclang-rt-14-dev) and runs it for
 # FUZZ_SECONDS (default 30) from well-formed seeds. Any crash fails.
 # Usage: tb_entry_fuzz_test.sh  (sources from the runfiles tree)
@@ -9,7 +9,8 @@ secs=${FUZZ_SECONDS:-30}
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/dbt-fuzz-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 command -v clang++ > /dev/null || { echo "FAIL: clang++ is not installed (tools/packages.txt: clang)"; exit 1; }
-srcs=("$root/common/cache/tb_entry.cc" "$root/common/hash/content_hash.cc")
+srcs=("$root/common/cache/tb_entry.cc" "$root/common/cache/preload_image.cc"
+      "$root/common/hash/content_hash.cc")
 flags=(-std=c++20 -O1 -g -I"$root" -fsanitize=fuzzer-no-link,address)
 libs=(-labsl_status -labsl_statusor -labsl_strings -labsl_strings_internal -labsl_str_format_internal
       -labsl_cord -labsl_cord_internal -labsl_cordz_info -labsl_cordz_handle -labsl_cordz_functions
