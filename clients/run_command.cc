@@ -25,6 +25,7 @@
 #include "services/cache/store/preload_files.h"
 #include "services/executor/jit/jit_stats.h"
 #include "services/executor/runtime/guest_runner.h"
+#include "services/executor/runtime/sysroot.h"
 #include "services/executor/service/session_spawn.h"
 #include "services/executor/service/stdio_handoff.h"
 #include "services/executor/session/session_runner.h"
@@ -94,6 +95,7 @@ v1::StartGuestRequest MakeRequest(const RunFlags& flags) {
   o->set_one_insn_per_tb(flags.one_insn_per_tb);
   o->set_interpret(flags.interpret);
   o->set_no_cache(flags.no_cache);
+  o->set_sysroot(executor::ChooseSysroot(flags.sysroot, getenv("QEMU_LD_PREFIX")));
   CaptureSignalState(&request);
   return request;
 }

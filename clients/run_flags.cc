@@ -20,7 +20,7 @@ bool KnownDebugItem(const std::string& item) {
 
 const char* RunUsage() {
   return "usage: dbt run [OPTIONS] PROG [ARGS...]\n"
-         "Runs a RISC-V 64 Linux program (static ELF) on this machine.\n"
+         "Runs a RISC-V 64 Linux program (static or dynamically linked ELF) on this machine.\n"
          "  -d ITEM[,ITEM]     log per TB: in_asm, op, op_opt, out_asm, exec, cpu, page, nochain\n"
          "  -D FILE            write the -d and -strace logs to FILE instead of stderr\n"
          "  -strace            log every system call\n"
@@ -33,6 +33,9 @@ const char* RunUsage() {
          "  -E VAR=VALUE       set an environment variable for the guest\n"
          "  -U VAR             remove an environment variable for the guest\n"
          "  -0 ARGV0           the guest's argv[0] (default: PROG)\n"
+         "  -L DIR             the riscv64 sysroot: the dynamic loader and libraries, and any\n"
+         "                     absolute path that exists under DIR (default $QEMU_LD_PREFIX,\n"
+         "                     else /usr/riscv64-linux-gnu when it exists)\n"
          "Processes: by default dbt starts a private translator and executor service for the\n"
          "run (the guest runs in an executor session, with dbt's stdin/stdout/stderr).\n"
          "  --one-process      run everything inside this process instead\n"
@@ -135,6 +138,9 @@ absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
     } else if (is(arg, "-U")) {
       if (absl::Status st = value(arg, "-U", &v); !st.ok()) return st;
       flags.unset_env.push_back(v);
+    } else if (is(arg, "-L")) {
+      if (absl::Status st = value(arg, "-L", &flags.sysroot); !st.ok()) return st;
+      if (flags.sysroot.empty()) return absl::InvalidArgumentError("-L needs a directory");
     } else if (is(arg, "-0")) {
       if (absl::Status st = value(arg, "-0", &flags.argv0); !st.ok()) return st;
     } else if (arg == "-h" || arg == "--help" || arg == "-help") {

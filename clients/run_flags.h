@@ -23,6 +23,7 @@ struct RunFlags {
   std::vector<std::string> set_env;      // -E VAR=VALUE
   std::vector<std::string> unset_env;    // -U VAR
   std::string argv0;                     // -0 ARGV0
+  std::string sysroot;                   // -L DIR (else QEMU_LD_PREFIX, else the default)
   bool one_process = false;              // --one-process: no services
   std::string connect;                   // --connect ADDR: a running executor
   // The cache (on by default with private services).

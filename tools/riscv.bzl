@@ -1,8 +1,10 @@
 """Guest programs for RISC-V, their native twins, and guest-vs-qemu comparison tests.
 
 Everything is built by genrules that call Debian's compilers in /usr/bin; nothing
-is downloaded. Guest binaries are static (-static) so that a runner needs no
-sysroot. Outputs live under <package>/riscv64/ and <package>/x86_64/ so that a
+is downloaded. Guest binaries are static (-static) unless built with
+link = "dynamic": those load Debian's riscv64 glibc from the sysroot
+/usr/riscv64-linux-gnu (libc6-riscv64-cross), which dbt uses by default and
+compare.sh gives qemu-riscv64 with -L. Outputs live under <package>/riscv64/ and <package>/x86_64/ so that a
 program and its native twin can share a name.
 """
 
@@ -39,13 +41,18 @@ def riscv_guest_binary(
         march = "rv64gc",
         mabi = "lp64d",
         out = None,
+        link = "static",
         **kwargs):
-    """A static RV64 Linux executable, `<package>/riscv64/<out or name>`.
+    """An RV64 Linux executable, `<package>/riscv64/<out or name>`.
 
     srcs: .c, .S or .cc files (any .cc selects riscv64-linux-gnu-g++); hdrs: files
     they include. opt is the optimization flag ("-O0", "-O2", "-O3", "-Os").
+    link: "static" (-static) or "dynamic" (a PIE against the sysroot's glibc).
     """
-    flags = ["-static", "-march=" + march, "-mabi=" + mabi, opt, "-g"] + _COMMON_FLAGS + copts
+    if link not in ("static", "dynamic"):
+        fail("link must be static or dynamic, got %s" % link)
+    link_flags = ["-static"] if link == "static" else []
+    flags = link_flags + ["-march=" + march, "-mabi=" + mabi, opt, "-g"] + _COMMON_FLAGS + copts
     native.genrule(
         name = name,
         srcs = srcs + hdrs,
@@ -125,6 +132,7 @@ def riscv_guest_test(
         copts = [],
         linkopts = [],
         hdrs = [],
+        link = "static",
         runs = None,
         args = [],
         stdin = None,
@@ -140,34 +148,46 @@ def riscv_guest_test(
     test `<name>_O2`. Tests are tagged "guest", "guest_O2" and `tags`, so
     --test_tag_filters can pick them.
 
+    link: "static", "dynamic" or "both" ("both" adds `<name>_dyn_<opt>` builds
+    and tests of the same source, dynamically linked).
+
     runs: optional dict suffix -> struct-like dict {"args": [...], "expect_status": N,
     "stdin": label, "stderr": mode, "tags": [...]}; each entry makes a test
     `<name>_<suffix>_O2` sharing the binary. Without runs, one test uses args/stdin/...
     """
+    if link not in ("static", "dynamic", "both"):
+        fail("link must be static, dynamic or both, got %s" % link)
+    builds = []
+    if link in ("static", "both"):
+        builds.append(("", "static"))
+    if link in ("dynamic", "both"):
+        builds.append(("dyn_", "dynamic"))
     for opt in opts:
-        suffix = _opt_suffix(opt)
-        bin_name = "%s_%s_bin" % (name, suffix)
-        riscv_guest_binary(
-            name = bin_name,
-            srcs = srcs,
-            hdrs = hdrs,
-            copts = copts,
-            opt = opt,
-            linkopts = linkopts,
-            tags = ["guest_binary"],
-        )
-        variants = runs if runs != None else {"": {}}
-        for run_suffix, run in variants.items():
-            test_name = name + ("_" + run_suffix if run_suffix else "") + "_" + suffix
-            riscv_guest_compare_test(
-                name = test_name,
-                binary = ":" + bin_name,
-                args = run.get("args", args),
-                stdin = run.get("stdin", stdin),
-                stderr = run.get("stderr", stderr),
-                expect_status = run.get("expect_status", expect_status),
-                data = data,
-                tags = ["guest_" + suffix] + tags + run.get("tags", []),
-                size = size,
-                **kwargs
+        for link_prefix, link_kind in builds:
+            suffix = link_prefix + _opt_suffix(opt)
+            bin_name = "%s_%s_bin" % (name, suffix)
+            riscv_guest_binary(
+                name = bin_name,
+                srcs = srcs,
+                hdrs = hdrs,
+                copts = copts,
+                opt = opt,
+                linkopts = linkopts,
+                link = link_kind,
+                tags = ["guest_binary"],
             )
+            variants = runs if runs != None else {"": {}}
+            for run_suffix, run in variants.items():
+                test_name = name + ("_" + run_suffix if run_suffix else "") + "_" + suffix
+                riscv_guest_compare_test(
+                    name = test_name,
+                    binary = ":" + bin_name,
+                    args = run.get("args", args),
+                    stdin = run.get("stdin", stdin),
+                    stderr = run.get("stderr", stderr),
+                    expect_status = run.get("expect_status", expect_status),
+                    data = data,
+                    tags = ["guest_" + suffix] + tags + run.get("tags", []),
+                    size = size,
+                    **kwargs
+                )

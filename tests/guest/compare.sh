@@ -64,13 +64,17 @@ absolute() {
   esac
 }
 prog=$(absolute "$prog")
+# Dynamically linked guests load Debian's riscv64 glibc from the cross
+# sysroot; dbt uses it by default, qemu-riscv64 is told (-L).
+qemu_sysroot=()
+[[ -d /usr/riscv64-linux-gnu ]] && qemu_sysroot=(-L /usr/riscv64-linux-gnu)
 stdin_file=$(absolute "$stdin_file")
 case "$runner" in
-  qemu) runner_cmd=("$qemu") ;;
+  qemu) runner_cmd=("$qemu" "${qemu_sysroot[@]}") ;;
   *)
     runner=$(absolute "$runner")
     if [[ "$(basename "$runner")" == qemu-riscv64* ]]; then
-      runner_cmd=("$runner")
+      runner_cmd=("$runner" "${qemu_sysroot[@]}")
     else
       # shellcheck disable=SC2206  # GUEST_RUNNER_FLAGS is a word list on purpose.
       runner_cmd=("$runner" run ${GUEST_RUNNER_FLAGS:-})
@@ -122,7 +126,7 @@ run_one() {
   echo $? >"$out/$label.status"
 }
 
-run_one qemu "$qemu" "$prog" "$@"
+run_one qemu "$qemu" "${qemu_sysroot[@]}" "$prog" "$@"
 run_one runner "${runner_cmd[@]}" "$prog" "$@"
 # dbt again, on the store the first run filled: a warm start must behave
 # exactly like the cold one.

@@ -3,6 +3,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -141,7 +142,8 @@ absl::Status MapSegment(GuestMemory& mem, int fd, const Elf64_Phdr& ph, uint64_t
 
 }  // namespace
 
-absl::StatusOr<LoadedImage> LoadElf(const std::string& path, GuestMemory& mem, uint64_t limit) {
+absl::StatusOr<LoadedImage> LoadElf(const std::string& path, GuestMemory& mem, uint64_t limit,
+                                    uint64_t dyn_base) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return absl::NotFoundError(strerror(errno));
   FdCloser closer(fd);
@@ -173,8 +175,23 @@ absl::StatusOr<LoadedImage> LoadElf(const std::string& path, GuestMemory& mem, u
   for (size_t i = 0; i < phdrs.size(); ++i) {
     const Elf64_Phdr& ph = phdrs[i];
     switch (ph.p_type) {
-      case PT_INTERP:
-        return Bad("dynamically linked programs are not supported yet; build with -static");
+      case PT_INTERP: {
+        // A NUL-terminated path inside the file, as Linux requires.
+        if (ph.p_filesz < 2 || ph.p_filesz > PATH_MAX || ph.p_offset > file_size ||
+            ph.p_filesz > file_size - ph.p_offset) {
+          return Bad("bad PT_INTERP (the dynamic loader's path)");
+        }
+        std::string interp(ph.p_filesz, '\0');
+        if (!ReadExact(fd, interp.data(), interp.size(), ph.p_offset)) {
+          return absl::InternalError("read error");
+        }
+        if (interp.back() != '\0' || interp.find('\0') != interp.size() - 1) {
+          return Bad("bad PT_INTERP (the dynamic loader's path)");
+        }
+        interp.pop_back();
+        image.interp = std::move(interp);
+        break;
+      }
       case PT_GNU_STACK:
         image.exec_stack = (ph.p_flags & PF_X) != 0;
         break;
@@ -209,8 +226,9 @@ absl::StatusOr<LoadedImage> LoadElf(const std::string& path, GuestMemory& mem, u
             [&](size_t a, size_t b) { return phdrs[a].p_vaddr < phdrs[b].p_vaddr; });
   if (eh.e_type == ET_DYN) {
     // Position-independent: place the lowest segment at the bias.
+    image.position_independent = true;
     uint64_t align = std::min<uint64_t>(max_align, uint64_t{1} << 30);
-    uint64_t bias = (kPieLoadBias + align - 1) & ~(align - 1);
+    uint64_t bias = (dyn_base + align - 1) & ~(align - 1);
     image.load_bias = bias - PageDown(phdrs[loads.front()].p_vaddr);
   }
   const uint64_t bias = image.load_bias;

@@ -1,8 +1,11 @@
-// Loads a static riscv64 Linux executable (ET_EXEC, or ET_DYN without
-// PT_INTERP, i.e. static-pie, at kPieLoadBias) into guest memory the way
-// Linux's binfmt_elf does: PT_LOAD segments mapped from the file with their
-// protections, the rest of a segment's last file page and its bss zeroed.
-// Every malformation is an error with a message fit for "dbt: PROG: <msg>".
+// Loads a riscv64 Linux ELF file (ET_EXEC, or ET_DYN at a chosen base: a
+// PIE or static-pie program at kPieLoadBias, the dynamic loader at
+// kInterpLoadBias) into guest memory the way Linux's binfmt_elf does:
+// PT_LOAD segments mapped from the file with their protections, the rest of
+// a segment's last file page and its bss zeroed. A program's PT_INTERP is
+// reported (LoadedImage::interp), not followed: the caller loads the
+// dynamic loader (LoadProgram in guest_runner.cc). Every malformation is an
+// error with a message fit for "dbt: PROG: <msg>".
 #ifndef DBT_SERVICES_EXECUTOR_RUNTIME_ELF_LOADER_H_
 #define DBT_SERVICES_EXECUTOR_RUNTIME_ELF_LOADER_H_
 
@@ -10,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/executor/runtime/guest_layout.h"
 #include "services/executor/runtime/guest_memory.h"
 
 namespace dbt::executor {
@@ -24,12 +28,16 @@ struct LoadedImage {
   uint16_t phnum = 0;      // e_phnum (AT_PHNUM).
   uint64_t start = 0;      // Lowest and highest (exclusive) loaded address.
   uint64_t end = 0;
-  uint64_t brk_start = 0;   // Page-aligned end of the highest segment.
-  bool exec_stack = false;  // PT_GNU_STACK asked for an executable stack.
+  uint64_t brk_start = 0;             // Page-aligned end of the highest segment.
+  bool exec_stack = false;            // PT_GNU_STACK asked for an executable stack.
+  std::string interp;                 // PT_INTERP: the dynamic loader's path ("" if none).
+  bool position_independent = false;  // ET_DYN
 };
 
-// Loads `path` into `mem`; segments must end at or below `limit`.
-absl::StatusOr<LoadedImage> LoadElf(const std::string& path, GuestMemory& mem, uint64_t limit);
+// Loads `path` into `mem`; segments must end at or below `limit`. An ET_DYN
+// file's lowest segment goes to `dyn_base` (raised to its alignment).
+absl::StatusOr<LoadedImage> LoadElf(const std::string& path, GuestMemory& mem, uint64_t limit,
+                                    uint64_t dyn_base = kPieLoadBias);
 
 }  // namespace dbt::executor
 

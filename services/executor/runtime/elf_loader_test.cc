@@ -236,10 +236,47 @@ TEST_F(ElfLoaderTest, HeaderChecks) {
   }
 }
 
-TEST_F(ElfLoaderTest, DynamicProgramsAreRefused) {
+// PT_INTERP is reported (the runner loads the loader), checked first.
+TEST_F(ElfLoaderTest, TheDynamicLoadersPathIsReported) {
+  const std::string ld = "/lib/ld-linux-riscv64-lp64d.so.1";
+  {
+    ElfFile f;
+    memcpy(f.bytes.data() + 0x200, ld.c_str(), ld.size() + 1);
+    f.ph.insert(f.ph.begin(),
+                ElfFile::Phdr(PT_INTERP, PF_R, 0x200, 0x10200, ld.size() + 1, ld.size() + 1));
+    auto image = Load(f.Write());
+    ASSERT_TRUE(image.ok()) << image.status();
+    EXPECT_EQ(image->interp, ld);
+    EXPECT_FALSE(image->position_independent);
+  }
+  {
+    ElfFile f;  // not NUL-terminated
+    memcpy(f.bytes.data() + 0x200, ld.c_str(), ld.size());
+    f.bytes[0x200 + ld.size()] = 'x';
+    f.ph.insert(f.ph.begin(),
+                ElfFile::Phdr(PT_INTERP, PF_R, 0x200, 0x10200, ld.size() + 1, ld.size() + 1));
+    EXPECT_EQ(ErrorOf(f), "bad PT_INTERP (the dynamic loader's path)");
+  }
+  {
+    ElfFile f;  // past the end of the file
+    f.ph.insert(f.ph.begin(), ElfFile::Phdr(PT_INTERP, PF_R, 0x2ff0, 0x10200, 0x100, 0x100));
+    EXPECT_EQ(ErrorOf(f), "bad PT_INTERP (the dynamic loader's path)");
+  }
+}
+
+// An ET_DYN file goes where the caller says (the loader's fixed base).
+TEST_F(ElfLoaderTest, PositionIndependentFilesGoToTheGivenBase) {
   ElfFile f;
-  f.ph.insert(f.ph.begin(), ElfFile::Phdr(PT_INTERP, PF_R, 0x200, 0x10200, 0x1c, 0x1c));
-  EXPECT_EQ(ErrorOf(f), "dynamically linked programs are not supported yet; build with -static");
+  f.eh.e_type = ET_DYN;
+  f.ph[0].p_vaddr = 0;
+  f.ph[1].p_vaddr = 0x12000;
+  f.eh.e_entry = 0x100;
+  auto image = LoadElf(f.Write(), *mem_, kStackTop - kDefaultStackSize, kInterpLoadBias);
+  ASSERT_TRUE(image.ok()) << image.status();
+  EXPECT_TRUE(image->position_independent);
+  EXPECT_EQ(image->load_bias, kInterpLoadBias);
+  EXPECT_EQ(image->entry, kInterpLoadBias + 0x100);
+  EXPECT_EQ(mem_->Host(kInterpLoadBias + 0x1000)[0], 0x11);
 }
 
 TEST_F(ElfLoaderTest, SegmentChecks) {

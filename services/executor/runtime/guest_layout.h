@@ -7,7 +7,8 @@
 //
 //   0x0000000000 .. 0x000000ffff  never mapped (Linux's mmap_min_addr)
 //   0x0000010000 ..               ET_EXEC images (linked at 0x10000), then brk
-//   kPieLoadBias                  ET_DYN images without PT_INTERP (static-pie)
+//   kPieLoadBias                  ET_DYN programs (PIE, static-pie), then brk
+//   kInterpLoadBias               the dynamic loader (PT_INTERP) of a program
 //   ..  mmap_top                  mmap without a usable hint, allocated top-down
 //   stack_top - stack_size .. stack_top   the main thread's stack
 //   kGuestSpaceSize - 4 KiB       one unmapped guard page at the very top
@@ -28,6 +29,13 @@ inline constexpr uint64_t kMmapMinAddr = 0x10000;
 // riscv64 on Sv39 (2/3 of the user space), page-aligned and without the
 // randomization Linux adds. Raised to the largest PT_LOAD p_align if needed.
 inline constexpr uint64_t kPieLoadBias = 0x2aaaaaa000;
+
+// Load bias of the dynamic loader (ld-linux-riscv64-lp64d.so.1): fixed, as
+// every address dbt chooses is (the cache relies on reproducible
+// addresses). 21 GiB above kPieLoadBias (room for a PIE and its brk) and
+// below the top-down mmap area, which skips what is mapped here. Linux puts
+// it just below mmap_base, randomized.
+inline constexpr uint64_t kInterpLoadBias = 0x3000000000;
 
 // Top of the main thread's stack (one guard page above it).
 inline constexpr uint64_t kStackTop = kGuestSpaceSize - kGuestPageSize;

@@ -59,6 +59,9 @@ struct GuestProcess {
 
   std::string program;   // The path as given (AT_EXECFN).
   std::string exe_path;  // Its absolute path: readlink("/proc/self/exe").
+  // -L / QEMU_LD_PREFIX: absolute paths the guest uses are looked up here
+  // first (sysroot.h). Empty: the host's only.
+  std::string sysroot;
   std::vector<std::pair<uint64_t, uint64_t>> auxv;  // For /proc/self/auxv.
   uint64_t image_start = 0;                         // The program's loaded image [start, end).
   uint64_t image_end = 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "absl/status/status.h"
@@ -16,6 +17,7 @@
 #include "services/executor/runtime/initial_stack.h"
 #include "services/executor/runtime/interpreter_engine.h"
 #include "services/executor/runtime/run_loop.h"
+#include "services/executor/runtime/sysroot.h"
 
 namespace dbt::executor {
 namespace {
@@ -51,6 +53,32 @@ void InitSignalState(SignalState& signals, bool inherit) {
   signals.SetBlocked(inherit ? HostSignals::InheritedMask() : 0);
 }
 
+// The dynamic loader a program names (PT_INTERP), loaded at
+// kInterpLoadBias. Errors name the path looked for.
+absl::StatusOr<LoadedImage> LoadInterpreter(const LoadedImage& program, const std::string& sysroot,
+                                            GuestMemory& memory) {
+  const std::string path = SysrootPath(sysroot, program.interp);
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat(
+        "cannot find its dynamic loader ", program.interp,
+        sysroot.empty()
+            ? absl::StrCat(" (no sysroot: give -L DIR or QEMU_LD_PREFIX, e.g. ", kDefaultSysroot,
+                           " from Debian's libc6-riscv64-cross)")
+            : absl::StrCat(" (looked in ", sysroot, program.interp, " and ", program.interp, ")")));
+  }
+  absl::StatusOr<LoadedImage> interp = LoadElf(path, memory, memory.mmap_top(), kInterpLoadBias);
+  if (!interp.ok()) {
+    return absl::Status(interp.status().code(),
+                        absl::StrCat("dynamic loader ", path, ": ", interp.status().message()));
+  }
+  if (!interp->position_independent || !interp->interp.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("dynamic loader ", path, ": not a shared object without a loader of its own"));
+  }
+  return interp;
+}
+
 }  // namespace
 
 absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
@@ -66,6 +94,17 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   absl::StatusOr<LoadedImage> image = LoadElf(options.program, memory, memory.mmap_top());
   if (!image.ok()) return WithProgram(options.program, image.status());
   memory.InitBrk(image->brk_start);
+  // A dynamically linked program starts in its loader, found under the
+  // sysroot (then the host), at a fixed base; the loader finds the program
+  // through AT_PHDR/AT_ENTRY and its libraries through the sysroot too.
+  uint64_t start_pc = image->entry;
+  uint64_t interp_base = 0;
+  if (!image->interp.empty()) {
+    absl::StatusOr<LoadedImage> interp = LoadInterpreter(*image, options.sysroot, memory);
+    if (!interp.ok()) return WithProgram(options.program, interp.status());
+    start_pc = interp->entry;
+    interp_base = interp->load_bias;
+  }
 
   StackSpec spec;
   spec.argv = options.argv.empty() ? std::vector<std::string>{options.program} : options.argv;
@@ -73,6 +112,7 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   spec.execfn = options.program;
   spec.stack_top = kStackTop;
   spec.stack_size = stack_size;
+  spec.interp_base = interp_base;
   if (getrandom(spec.random.data(), spec.random.size(), 0) != 16) {
     return absl::InternalError("getrandom failed");
   }
@@ -85,7 +125,7 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   // GuestEnv is large (the jump cache) and 64-byte aligned: on the heap.
   auto env = std::make_unique<GuestEnv>();
   env->guest_base = reinterpret_cast<uint64_t>(memory.base());
-  env->cpu.pc = image->entry;
+  env->cpu.pc = start_pc;
   env->cpu.x[2] = stack->sp;
   env->cpu.reservation_addr = riscv::kNoReservation;
 
@@ -100,6 +140,7 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   char* real = realpath(options.program.c_str(), nullptr);
   proc.exe_path = real != nullptr ? real : options.program;
   free(real);
+  proc.sysroot = options.sysroot;
   proc.auxv = stack->auxv_entries;
   proc.image_start = image->start;
   proc.image_end = image->end;

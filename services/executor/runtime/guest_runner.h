@@ -35,6 +35,10 @@ struct RunOptions {
   std::vector<std::string> argv;  // argv[0] included; empty means {program}.
   std::vector<std::string> envp;  // "NAME=value".
   bool strace = false;            // Log every syscall, qemu's -strace format.
+  // Where the dynamic loader and libraries of a dynamically linked program
+  // are (-L, QEMU_LD_PREFIX): absolute paths the guest uses are looked up
+  // here first (sysroot.h). Empty: the host's paths only.
+  std::string sysroot;
   // As exec does, the guest starts with this thread's signal mask and with
   // the signals this process ignores ignored. A caller that changed them for
   // itself (a server blocking SIGTERM for sigwait, a gRPC client ignoring

@@ -65,7 +65,7 @@ absl::StatusOr<InitialStack> BuildInitialStack(GuestMemory& mem, const LoadedIma
       {AT_PHENT, image.phent},
       {AT_PHNUM, image.phnum},
       {AT_PAGESZ, kGuestPageSize},
-      {AT_BASE, 0},
+      {AT_BASE, spec.interp_base},
       {AT_FLAGS, 0},
       {AT_ENTRY, image.entry},
       {AT_UID, getuid()},

@@ -38,6 +38,7 @@ struct StackSpec {
   uint64_t stack_top = kStackTop;
   uint64_t stack_size = kDefaultStackSize;
   std::array<uint8_t, 16> random = {};  // AT_RANDOM bytes.
+  uint64_t interp_base = 0;             // AT_BASE: the dynamic loader's (0: none).
 };
 
 struct InitialStack {

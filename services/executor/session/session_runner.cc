@@ -102,6 +102,7 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
   options.argv.insert(options.argv.end(), request.args().begin(), request.args().end());
   options.envp.assign(request.env().begin(), request.env().end());
   options.strace = o.strace();
+  options.sysroot = o.sysroot();
   options.log = log;
   if (request.has_signal_state()) ApplySignalState(request);
   options.inherit_signal_state = request.has_signal_state();

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/executor/runtime/sysroot.h"
 
 namespace dbt::executor {
 
@@ -15,12 +16,12 @@ std::optional<std::string> ReadGuestPath(GuestProcess& proc, uint64_t addr, int6
   return s;
 }
 
-std::string RewriteProcPath(GuestProcess& proc, const std::string& path) {
+std::string GuestToHostPath(GuestProcess& proc, const std::string& path) {
   static const std::string kSelfExe = "/proc/self/exe";
   if (path == kSelfExe || path == absl::StrCat("/proc/", getpid(), "/exe")) {
     return proc.exe_path;
   }
-  return path;
+  return SysrootPath(proc.sysroot, path);
 }
 
 }  // namespace dbt::executor

@@ -63,9 +63,10 @@ bool WriteGuest(GuestProcess& proc, uint64_t addr, const T& value) {
 // *error).
 std::optional<std::string> ReadGuestPath(GuestProcess& proc, uint64_t addr, int64_t* error);
 
-// Paths the runtime answers for the guest rather than the host: the
-// guest's /proc/self/exe is the guest program, not dbt.
-std::string RewriteProcPath(GuestProcess& proc, const std::string& path);
+// The host path for a path the guest gave: its /proc/self/exe is the guest
+// program, not dbt; an absolute path that exists under the sysroot (-L) is
+// that one (runtime/sysroot.h).
+std::string GuestToHostPath(GuestProcess& proc, const std::string& path);
 
 // -errno for the last failed host call.
 inline int64_t HostError() { return -static_cast<int64_t>(errno); }

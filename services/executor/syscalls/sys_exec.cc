@@ -68,7 +68,7 @@ int64_t SysExecve(GuestProcess& proc, const SyscallArgs& args) {
   if (!argv) return error;
   std::optional<std::vector<std::string>> envp = ReadStringArray(proc, args.a[2], &total, &error);
   if (!envp) return error;
-  const std::string host_path = RewriteProcPath(proc, *path);
+  const std::string host_path = GuestToHostPath(proc, *path);
   std::vector<char*> argv_p = Pointers(*argv), envp_p = Pointers(*envp);
   fflush(nullptr);  // -strace and -d lines written so far
   execve(host_path.c_str(), argv_p.data(), envp_p.data());

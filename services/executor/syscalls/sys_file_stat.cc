@@ -48,7 +48,7 @@ int64_t SysNewfstatat(GuestProcess& proc, const SyscallArgs& args) {
   std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
   if (!path) return err;
   if (!proc.memory.CanWrite(args.a[2], sizeof(GuestStat))) return -EFAULT;
-  std::string host_path = RewriteProcPath(proc, *path);
+  std::string host_path = GuestToHostPath(proc, *path);
   struct stat st;
   int r = fstatat(static_cast<int>(args.a[0]), host_path.c_str(), &st, static_cast<int>(args.a[3]));
   return StatResultToGuest(proc, r, st, args.a[2]);
@@ -69,7 +69,7 @@ int64_t SysStatx(GuestProcess& proc, const SyscallArgs& args) {
   constexpr uint64_t kStatxSize = 256;  // struct statx, arch-independent.
   void* buf = HostOut(proc, args.a[4], kStatxSize);
   if (buf == nullptr) return -EFAULT;
-  std::string host_path = RewriteProcPath(proc, *path);
+  std::string host_path = GuestToHostPath(proc, *path);
   return HostResult(syscall(SYS_statx, static_cast<int>(args.a[0]), host_path.c_str(),
                             static_cast<int>(args.a[2]), static_cast<unsigned>(args.a[3]), buf));
 }

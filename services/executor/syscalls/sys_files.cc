@@ -102,7 +102,7 @@ int64_t SysOpenat(GuestProcess& proc, const SyscallArgs& args) {
   std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
   if (!path) return err;
   if (std::optional<int64_t> fd = OpenSyntheticProcFile(proc, *path, args.a[2])) return *fd;
-  std::string host_path = RewriteProcPath(proc, *path);
+  std::string host_path = GuestToHostPath(proc, *path);
   // Opening a FIFO blocks.
   return SafeSyscall(SYS_openat, args.a[0], reinterpret_cast<uint64_t>(host_path.c_str()),
                      static_cast<uint64_t>(OpenFlagsToHost(args.a[2])), args.a[3]);
@@ -265,7 +265,7 @@ int64_t SysFaccessat2(GuestProcess& proc, const SyscallArgs& args) {
   int64_t err = 0;
   std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
   if (!path) return err;
-  std::string host_path = RewriteProcPath(proc, *path);
+  std::string host_path = GuestToHostPath(proc, *path);
   return HostResult(syscall(SYS_faccessat2, Fd(args.a[0]), host_path.c_str(),
                             static_cast<int>(args.a[2]), static_cast<int>(args.a[3])));
 }
@@ -274,7 +274,7 @@ int64_t SysFaccessat(GuestProcess& proc, const SyscallArgs& args) {
   int64_t err = 0;
   std::optional<std::string> path = ReadGuestPath(proc, args.a[1], &err);
   if (!path) return err;
-  std::string host_path = RewriteProcPath(proc, *path);
+  std::string host_path = GuestToHostPath(proc, *path);
   return HostResult(
       syscall(SYS_faccessat, Fd(args.a[0]), host_path.c_str(), static_cast<int>(args.a[2])));
 }
@@ -286,7 +286,7 @@ int64_t SysReadlinkat(GuestProcess& proc, const SyscallArgs& args) {
   if (static_cast<int64_t>(args.a[3]) <= 0) return -EINVAL;
   void* buf = HostOut(proc, args.a[2], args.a[3]);
   if (buf == nullptr) return -EFAULT;
-  if (RewriteProcPath(proc, *path) != *path) {
+  if (GuestToHostPath(proc, *path) != *path) {
     // /proc/self/exe: the guest program's absolute path, truncated like
     // readlink(2) does (no NUL).
     if (!proc.memory.CanWrite(args.a[2], 1)) return -EFAULT;
