@@ -3,9 +3,9 @@
 # cache service on an LMDB store per run, the translator storing, the
 # session preloading): warm start, identity by content, bad stores, a dead
 # cache service, concurrent writers. qemu-riscv64 is the output oracle.
-# Usage: cache_run_test.sh DBT CXX_PROG EXIT_PROG SMC_PROG PHASED_PROG PATHS_PROG
+# Usage: cache_run_test.sh DBT CXX_PROG EXIT_PROG SMC_PROG PHASED_PROG PATHS_PROG CXX_DYN_PROG
 set -u
-dbt=$1 cxx=$2 other=$3 smc=$4 phased=$5 paths=$6
+dbt=$1 cxx=$2 other=$3 smc=$4 phased=$5 paths=$6 cxx_dyn=$7
 qemu=/usr/bin/qemu-riscv64
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/dbt-cache-XXXXXX")
 svc=$(mktemp -d /tmp/dbt-svc-XXXXXX)  # short: unix socket paths
@@ -47,6 +47,25 @@ cmp -s "$work/hits.txt" "$work/q_cxx.txt" || fail "run without preload: stdout n
 [ "$(stat_of "$work/hits.json" cache_hits)" -ge $((cold * 9 / 10)) ] || fail "lookups did not hit: $(cat "$work/hits.json")"
 [ $(( $(stat_of "$work/hits.json" tbs_translated) * 50 )) -le "$cold" ] || fail "lookups translated again: $(cat "$work/hits.json")"
 echo "single lookups: $(stat_of "$work/hits.json" cache_hits) hits, $(stat_of "$work/hits.json" tbs_translated) translated"
+
+# 1a. A dynamically linked program: its libraries' code (libc, libstdc++,
+# the loader) is cached too, under the program (dbt maps them at the same
+# addresses every run); the preload places it before the loader maps the
+# libraries and checks each TB at its first use.
+"$qemu" -L /usr/riscv64-linux-gnu "$cxx_dyn" > "$work/q_dyn.txt" 2> "$work/q_dyn_err.txt" || fail "qemu cxx_dyn"
+for run in cold warm; do
+  "$dbt" run --cache-dir="$work/dynstore" --stats-json "$work/dyn_$run.json" "$cxx_dyn" > "$work/dyn_$run.txt" 2> "$work/dyn_${run}_err.txt" || fail "cxx_dyn $run"
+  cmp -s "$work/dyn_$run.txt" "$work/q_dyn.txt" || fail "cxx_dyn $run: stdout not as qemu"
+  cmp -s "$work/dyn_${run}_err.txt" "$work/q_dyn_err.txt" || fail "cxx_dyn $run: stderr not as qemu"
+done
+dyn_cold=$(stat_of "$work/dyn_cold.json" tbs_translated)
+dyn_warm=$(stat_of "$work/dyn_warm.json" tbs_translated)
+dyn_loaded=$(stat_of "$work/dyn_warm.json" tbs_loaded_from_cache)
+[ "$dyn_cold" -gt 2000 ] || fail "cxx_dyn cold translated only $dyn_cold TBs (libraries' code not run?)"
+[ $((dyn_warm * 50)) -le "$dyn_cold" ] || fail "cxx_dyn warm translated $dyn_warm of $dyn_cold"
+[ "$dyn_loaded" -ge $((dyn_cold * 9 / 10)) ] || fail "cxx_dyn warm loaded only $dyn_loaded of $dyn_cold"
+[ "$(stat_of "$work/dyn_warm.json" cache_rejected)" = 0 ] || fail "cxx_dyn warm rejected entries"
+echo "dynamically linked: cold $dyn_cold TBs translated; warm $dyn_warm translated, $dyn_loaded loaded"
 
 # 1b. The translator starts when first needed: a warm run that needs code
 # its image lacks (phase B after a run of phase A only) starts it from the

@@ -193,6 +193,7 @@ void JitEngine::FlushExclusive(JitThread& self, uint64_t seen_flushes) {
     // Another thread may have flushed while this one waited for its turn.
     if (flushes_ == seen_flushes) {
       registry_->Clear();
+      deferred_.clear();  // their code was in the buffer too
       if (absl::Status s = producer_->Flush(); !s.ok()) TranslatorLost(s);
       ++flushes_;
       ++stats_->tb_flushes;
@@ -239,10 +240,19 @@ void JitEngine::TranslatorLost(const absl::Status& status) const {
 }
 
 JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, int prev_slot) {
+  bool deferred = false;
   {
     TbLock lock(*this);
     ++stats_->tb_lookups;
     if (TranslationBlock* tb = registry_->Find(pc, tb_flags_)) {
+      LinkLocked(prev_code, prev_slot, tb);
+      return Lookup{tb};
+    }
+    deferred = deferred_.contains(pc);
+  }
+  if (deferred) {
+    if (TranslationBlock* tb = UseDeferred(pc)) {
+      TbLock lock(*this);
       LinkLocked(prev_code, prev_slot, tb);
       return Lookup{tb};
     }
@@ -251,10 +261,13 @@ JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, in
     // 1. Copy the guest bytes (the translator never reads guest memory).
     std::vector<uint8_t> bytes;
     uint64_t epoch = 0;
+    bool from_file = false;
     {
       GuestMemory::MappingLock mapping(proc_.memory);
       epoch = code_epoch_.load(std::memory_order_seq_cst);
       bytes = FetchTbBytes(pc);
+      const Vma* vma = proc_.memory.vmas().Find(pc);
+      from_file = vma != nullptr && !vma->anonymous;
     }
     if (bytes.empty()) {
       // The guest may not execute pc: the caller raises the fetch fault.
@@ -269,6 +282,7 @@ JitEngine::Lookup JitEngine::FindOrTranslate(uint64_t pc, uint64_t prev_code, in
     request.pc = pc;
     request.debug = debug_bits_;
     request.bytes = bytes;
+    request.from_file = from_file;
     std::string debug_text;
     const uint64_t start = dbt::MonotonicNs();
     absl::StatusOr<translator::TbTranslation> t = producer_->Translate(request, &debug_text);
@@ -338,6 +352,23 @@ void JitEngine::PrintNotice() const {
   if (!notice.empty()) fprintf(stderr, "dbt: warning: %s\n", notice.c_str());
 }
 
+bool JitEngine::MatchesGuestMemory(const translator::TbTranslation& t, bool* mapped) {
+  // The key says which bytes the code was made from; only those may run
+  // it. Fetch checks that every byte is mapped executable.
+  *mapped = true;
+  std::vector<uint8_t> bytes;
+  ContentHasher hasher;
+  for (const frontend::riscv::GuestRange& range : t.ranges) {
+    bytes.resize(range.size);
+    if (!code_source_.Fetch(range.start, bytes.data(), range.size)) {
+      *mapped = false;
+      return false;
+    }
+    hasher.Update(bytes.data(), bytes.size());
+  }
+  return hasher.Finish() == t.hash;
+}
+
 void JitEngine::Preload() {
   const uint64_t start = dbt::MonotonicNs();
   absl::StatusOr<translator::wire::Preload> preload = producer_->Preload();
@@ -352,27 +383,43 @@ void JitEngine::Preload() {
   stats_->cache_rejected += preload->rejected;
   GuestMemory::MappingLock mapping(proc_.memory);
   TbLock lock(*this);
-  std::vector<uint8_t> bytes;
   for (translator::TbTranslation& t : preload->tbs) {
-    // The key says which bytes the code was made from; only those may run
-    // it. Fetch checks that every byte is mapped executable.
-    bool same = t.flags == tb_flags_ && registry_->Find(t.guest_pc, t.flags) == nullptr;
-    ContentHasher hasher;
-    for (const frontend::riscv::GuestRange& range : t.ranges) {
-      if (!same) break;
-      bytes.resize(range.size);
-      same = code_source_.Fetch(range.start, bytes.data(), range.size);
-      hasher.Update(bytes.data(), bytes.size());
-    }
-    if (!same || hasher.Finish() != t.hash) {
+    if (t.flags != tb_flags_ || registry_->Find(t.guest_pc, t.flags) != nullptr) {
       ++stats_->cache_rejected;
       continue;
     }
-    ++stats_->tbs_loaded_from_cache;
-    stats_->host_bytes_emitted += t.code.code_size;
-    InsertLocked(std::move(t));
+    bool mapped = false;
+    if (MatchesGuestMemory(t, &mapped)) {
+      ++stats_->tbs_loaded_from_cache;
+      stats_->host_bytes_emitted += t.code.code_size;
+      InsertLocked(std::move(t));
+    } else if (!mapped) {
+      // Not there yet (a library the dynamic loader maps later): checked
+      // at its first miss.
+      deferred_.insert_or_assign(t.guest_pc, std::move(t));
+    } else {
+      ++stats_->cache_rejected;
+    }
   }
   stats_->translate_ns += dbt::MonotonicNs() - start;
+}
+
+TranslationBlock* JitEngine::UseDeferred(uint64_t pc) {
+  GuestMemory::MappingLock mapping(proc_.memory);
+  TbLock lock(*this);
+  auto it = deferred_.find(pc);
+  if (it == deferred_.end()) return nullptr;
+  translator::TbTranslation t = std::move(it->second);
+  deferred_.erase(it);
+  if (TranslationBlock* tb = registry_->Find(pc, tb_flags_)) return tb;
+  bool mapped = false;
+  if (!MatchesGuestMemory(t, &mapped)) {
+    ++stats_->cache_rejected;
+    return nullptr;
+  }
+  ++stats_->tbs_loaded_from_cache;
+  stats_->host_bytes_emitted += t.code.code_size;
+  return InsertLocked(std::move(t));
 }
 
 EngineExit JitEngine::Run(GuestEnv& env) {
@@ -504,6 +551,7 @@ void JitEngine::OnForkChild(GuestEnv& env) {
   // ORDER: the registry refers to the old buffer (whose mapping the
   // producer kept or abandoned): replace it before anything looks up.
   registry_ = std::make_unique<TbRegistry>(producer_->buffer());
+  deferred_.clear();
   buffer_ = &producer_->buffer();
   env.epilogue = buffer_->epilogue_address();
   ClearJumpCache(env);

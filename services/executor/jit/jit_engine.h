@@ -45,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "common/codegen/code_gen_buffer.h"
 #include "services/executor/jit/jit_stats.h"
@@ -157,6 +158,12 @@ class JitEngine final : public ExecutionEngine {
   // through to it. tb null: a fetch fault, a full buffer, or a translator
   // error (the caller interprets one instruction instead).
   Lookup FindOrTranslate(uint64_t pc, uint64_t prev_code, int prev_slot);
+  // Whether a preloaded TB's guest bytes are mapped executable and hash to
+  // its key (under the mapping lock). *mapped: whether all were mapped.
+  bool MatchesGuestMemory(const translator::TbTranslation& t, bool* mapped);
+  // The deferred preloaded TB for pc, inserted if its bytes are there now
+  // and hash to its key (then counted loaded, else rejected); null if none.
+  TranslationBlock* UseDeferred(uint64_t pc);
   void LinkLocked(uint64_t prev_code, int prev_slot, TranslationBlock* to);
   // Flushes the code buffer unless another thread did since `seen_flushes`.
   void FlushExclusive(JitThread& self, uint64_t seen_flushes);
@@ -184,6 +191,11 @@ class JitEngine final : public ExecutionEngine {
   MemoryCodeSource code_source_;
   uint32_t debug_bits_ = 0;  // -d dumps the translator writes (wire::DebugBits)
   uint64_t flushes_ = 0;
+  // Preloaded TBs whose guest bytes were not mapped yet at the start (a
+  // shared library's, before the dynamic loader maps it): placed in the
+  // buffer, checked and inserted at their first miss. Under tb_mutex_;
+  // cleared with the buffer (flush, fork).
+  absl::flat_hash_map<uint64_t, translator::TbTranslation> deferred_;
   // Bumped by every invalidation (stores to code pages, fence.i, unmaps):
   // a translation made from bytes copied before a bump is thrown away.
   std::atomic<uint64_t> code_epoch_{0};

@@ -273,15 +273,18 @@ std::optional<absl::StatusOr<TbTranslation>> SessionCache::Find(
   return InstallEntry(*e, buffer);
 }
 
-bool SessionCache::WillKeep(const TbTranslation& t) const {
+bool SessionCache::WillKeep(const TbTranslation& t, bool from_file) const {
   if (entries_ == nullptr || client_ == nullptr) return false;
-  // Only the program's own code is indexed under it: code the guest made
-  // at run time (a JIT, a trampoline) is not there when the next run starts.
-  return t.guest_pc >= image_start_ && t.guest_pc + t.guest_size <= image_end_;
+  // Only code from files is indexed under the program (its own, and its
+  // shared libraries', which dbt maps at the same addresses run after run;
+  // a library that moved is refused by the byte check): code the guest
+  // made at run time (a JIT, a trampoline) is not there when the next run
+  // starts.
+  return from_file || (t.guest_pc >= image_start_ && t.guest_pc + t.guest_size <= image_end_);
 }
 
-bool SessionCache::Keep(TbTranslation t, std::vector<uint8_t> code) {
-  if (!WillKeep(t)) return false;
+bool SessionCache::Keep(TbTranslation t, std::vector<uint8_t> code, bool from_file) {
+  if (!WillKeep(t, from_file)) return false;
   entries_->AddPending(std::move(t), std::move(code), build_);
   ++added_;
   return true;

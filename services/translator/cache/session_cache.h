@@ -133,12 +133,13 @@ class SessionCache {
   // ResourceExhausted when the buffer is full.
   std::optional<absl::StatusOr<TbTranslation>> Find(const wire::TranslateRequest& request,
                                                     codegen::CodeGenBuffer& buffer);
-  // Whether Keep would store this TB: not when it lies outside the program
-  // image or the cache is off.
-  bool WillKeep(const TbTranslation& t) const;
+  // Whether Keep would store this TB: when it lies in the program image or
+  // (from_file) in another file mapping, a shared library; not code the
+  // guest made, nor with the cache off.
+  bool WillKeep(const TbTranslation& t, bool from_file) const;
   // A TB just translated, with the translator's own copy of its code:
   // stored (true) if WillKeep.
-  bool Keep(TbTranslation t, std::vector<uint8_t> code);
+  bool Keep(TbTranslation t, std::vector<uint8_t> code, bool from_file);
   // What the user should hear about the cache, once.
   std::string TakeNotice();
   // The session's buffer was flushed: what it made must be findable now.

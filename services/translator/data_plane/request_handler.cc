@@ -57,13 +57,14 @@ RequestOutcome Translate(const wire::TranslateRequest& request, codegen::CodeGen
   }
   out.host_bytes = t->code.code_size;
   if (cache != nullptr) {
-    note.stored = cache->WillKeep(*t);
+    note.stored = cache->WillKeep(*t, request.from_file);
     note.notice = cache->TakeNotice();
   }
   out.response = wire::EncodeTranslation(*t, text, note);
   if (note.stored) {
     out.code_to_keep = std::move(code);
     out.to_keep = *std::move(t);
+    out.keep_from_file = request.from_file;
   }
   return out;
 }
@@ -72,7 +73,7 @@ RequestOutcome Translate(const wire::TranslateRequest& request, codegen::CodeGen
 
 void KeepAfterAnswer(RequestOutcome& out, SessionCache* cache) {
   if (cache == nullptr || !out.to_keep) return;
-  cache->Keep(*std::move(out.to_keep), std::move(out.code_to_keep));
+  cache->Keep(*std::move(out.to_keep), std::move(out.code_to_keep), out.keep_from_file);
   out.to_keep.reset();
 }
 

@@ -36,6 +36,7 @@ struct RequestOutcome {
   // the executor's wait).
   std::optional<TbTranslation> to_keep;
   std::vector<uint8_t> code_to_keep;
+  bool keep_from_file = false;
 };
 
 // The session's loop calls it after writing the answer.

@@ -81,6 +81,7 @@ std::vector<uint8_t> EncodeTranslateRequest(const TranslateRequest& request) {
   w.U64(request.pc);
   w.U32(request.debug);
   w.Bytes(request.bytes.data(), request.bytes.size());
+  w.U32(request.from_file ? 1 : 0);
   return w.Take();
 }
 
@@ -118,6 +119,9 @@ absl::StatusOr<Request> DecodeRequest(absl::Span<const uint8_t> bytes) {
     t.bytes = r.Bytes(kMaxGuestBytes, "bytes");
     // The bytes must not wrap around the address space.
     if (t.pc + t.bytes.size() < t.pc) r.Fail("bytes");
+    const uint32_t from_file = r.U32("from_file");
+    if (from_file > 1) r.Fail("from_file");
+    t.from_file = from_file == 1;
   } else {
     r.Fail("kind");
   }

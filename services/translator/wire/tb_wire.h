@@ -39,7 +39,7 @@
 
 namespace dbt::translator::wire {
 
-inline constexpr uint32_t kWireVersion = 3;
+inline constexpr uint32_t kWireVersion = 4;
 inline constexpr uint32_t kHelloMagic = 0x48544244;       // "DBTH"
 inline constexpr uint32_t kHelloReplyMagic = 0x41544244;  // "DBTA"
 inline constexpr size_t kMaxSessionIdBytes = 256;
@@ -92,6 +92,9 @@ struct TranslateRequest {
   uint32_t debug = 0;  // DebugBits
   // Guest bytes at pc, pc+1, ...: what the translator may read, nothing else.
   absl::Span<const uint8_t> bytes;
+  // pc is in a file mapping (the program or a shared library, not code the
+  // guest made): its TB may go to the program's cache index.
+  bool from_file = false;
 };
 
 struct Request {

@@ -125,6 +125,13 @@ TEST(TbWireTest, RequestRoundTrip) {
   EXPECT_EQ(back->translate.debug, kDebugInAsm | kDebugOp);
   ASSERT_EQ(back->translate.bytes.size(), sizeof(kCode));
   EXPECT_EQ(std::memcmp(back->translate.bytes.data(), kCode, sizeof(kCode)), 0);
+  EXPECT_FALSE(back->translate.from_file);
+  request.from_file = true;
+  EXPECT_TRUE(DecodeRequest(EncodeTranslateRequest(request))->translate.from_file);
+  std::vector<uint8_t> bad = EncodeTranslateRequest(request);
+  bad.back() = 0;
+  bad[bad.size() - 4] = 2;  // from_file is 0 or 1
+  EXPECT_FALSE(DecodeRequest(bad).ok());
 
   absl::StatusOr<Request> flush = DecodeRequest(EncodeFlushRequest());
   ASSERT_TRUE(flush.ok());
