@@ -14,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "clients/private_services.h"
 #include "clients/remote_run.h"
 #include "clients/run_flags.h"
@@ -147,6 +148,43 @@ std::optional<PreloadImageAt> FindPreloadImage(const PrivateCache& cache, const 
   return at;
 }
 
+// An absolute form of a path the user gave (relative to our cwd).
+std::string Absolute(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  return Cwd() + "/" + path;
+}
+
+// How a RISC-V program the guest execs runs: this dbt, `run`, and the
+// options of this run that still apply to it (not --stats-json, -E/-U: the
+// guest's environment is what it passes; not -D, whose file the new run
+// would truncate). Empty if our own binary cannot be named.
+std::vector<std::string> ReexecPrefix(const RunFlags& flags, const std::string& sysroot) {
+  char self[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return {};
+  std::vector<std::string> p = {std::string(self, static_cast<size_t>(n)), "run"};
+  if (flags.one_process) p.push_back("--one-process");
+  if (flags.interpret) p.push_back("--interpret");
+  if (flags.no_cache) p.push_back("--no-cache");
+  if (!flags.cache_url.empty()) {
+    p.push_back("--cache=" + (flags.cache_url.find("://") == std::string::npos
+                                  ? Absolute(flags.cache_url)
+                                  : flags.cache_url));
+  }
+  if (!flags.cache_max_size.empty()) p.push_back("--cache-max-size=" + flags.cache_max_size);
+  if (!flags.cache_key_file.empty())
+    p.push_back("--cache-key-file=" + Absolute(flags.cache_key_file));
+  if (flags.cache_unauthenticated) p.push_back("--cache-unauthenticated");
+  if (!sysroot.empty()) p.push_back("-L=" + Absolute(sysroot));
+  if (flags.log_file.empty()) {
+    if (flags.strace) p.push_back("-strace");
+    if (!flags.debug_items.empty()) p.push_back("-d=" + absl::StrJoin(flags.debug_items, ","));
+  }
+  if (flags.tb_size_mib != 0) p.push_back(absl::StrCat("--tb-size=", flags.tb_size_mib));
+  if (flags.one_insn_per_tb) p.push_back("--one-insn-per-tb");
+  return p;
+}
+
 // The session runs right here; `services` (none with --one-process or
 // --interpret) are stopped once the guest has ended.
 int RunHere(const RunFlags& flags, const v1::SessionConfig& config,
@@ -154,6 +192,7 @@ int RunHere(const RunFlags& flags, const v1::SessionConfig& config,
   const pid_t owner = getpid();
   executor::JitStats stats;
   executor::SessionHooks hooks;
+  hooks.reexec_prefix = ReexecPrefix(flags, config.request().options().sysroot());
   if (services != nullptr) {
     hooks.start_translator = [s = services.get()] { return s->EnsureTranslator(); };
   }

@@ -142,6 +142,23 @@ absl::Status MapSegment(GuestMemory& mem, int fd, const Elf64_Phdr& ph, uint64_t
 
 }  // namespace
 
+ElfKind ClassifyElf(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ElfKind::kNotElf;
+  FdCloser closer(fd);
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return ElfKind::kNotElf;
+  Elf64_Ehdr eh;
+  memset(&eh, 0, sizeof(eh));
+  const size_t got = std::min<uint64_t>(st.st_size, sizeof(eh));
+  if (got < SELFMAG || !ReadExact(fd, &eh, got, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
+    return ElfKind::kNotElf;
+  }
+  if (got < sizeof(eh)) return ElfKind::kBadRiscv;  // too short to say: refused
+  if (eh.e_machine != kEmRiscv) return ElfKind::kForeign;
+  return CheckHeader(eh, st.st_size).ok() ? ElfKind::kRiscv : ElfKind::kBadRiscv;
+}
+
 absl::StatusOr<LoadedImage> LoadElf(const std::string& path, GuestMemory& mem, uint64_t limit,
                                     uint64_t dyn_base) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -34,6 +34,16 @@ struct LoadedImage {
   bool position_independent = false;  // ET_DYN
 };
 
+// What execve would find at `path` (read: the ELF header and program
+// headers only).
+enum class ElfKind {
+  kNotElf,    // not an ELF file (a script, data, missing): the host decides
+  kForeign,   // an ELF file for another machine (the host's own programs)
+  kRiscv,     // a riscv64 program LoadElf accepts the headers of
+  kBadRiscv,  // a riscv64 ELF file with malformed headers (ENOEXEC)
+};
+ElfKind ClassifyElf(const std::string& path);
+
 // Loads `path` into `mem`; segments must end at or below `limit`. An ET_DYN
 // file's lowest segment goes to `dyn_base` (raised to its alignment).
 absl::StatusOr<LoadedImage> LoadElf(const std::string& path, GuestMemory& mem, uint64_t limit,

@@ -62,6 +62,11 @@ struct GuestProcess {
   // -L / QEMU_LD_PREFIX: absolute paths the guest uses are looked up here
   // first (sysroot.h). Empty: the host's only.
   std::string sysroot;
+  // How to run another RISC-V program with this run's settings (`dbt run`
+  // and its options); execve of one becomes an exec of this + "-0" ARGV0
+  // "--" PROG ARGS. Empty: execve is the host kernel's only (it refuses
+  // RISC-V programs with ENOEXEC, as without binfmt_misc).
+  std::vector<std::string> reexec_prefix;
   std::vector<std::pair<uint64_t, uint64_t>> auxv;  // For /proc/self/auxv.
   uint64_t image_start = 0;                         // The program's loaded image [start, end).
   uint64_t image_end = 0;

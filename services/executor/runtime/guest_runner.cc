@@ -141,6 +141,7 @@ absl::StatusOr<GuestExit> RunGuest(const RunOptions& options) {
   proc.exe_path = real != nullptr ? real : options.program;
   free(real);
   proc.sysroot = options.sysroot;
+  proc.reexec_prefix = options.reexec_prefix;
   proc.auxv = stack->auxv_entries;
   proc.image_start = image->start;
   proc.image_end = image->end;

@@ -39,6 +39,8 @@ struct RunOptions {
   // are (-L, QEMU_LD_PREFIX): absolute paths the guest uses are looked up
   // here first (sysroot.h). Empty: the host's paths only.
   std::string sysroot;
+  // GuestProcess::reexec_prefix: how an exec'd RISC-V program runs.
+  std::vector<std::string> reexec_prefix;
   // As exec does, the guest starts with this thread's signal mask and with
   // the signals this process ignores ignored. A caller that changed them for
   // itself (a server blocking SIGTERM for sigwait, a gRPC client ignoring

@@ -103,6 +103,7 @@ absl::StatusOr<GuestExit> RunSession(const v1::SessionConfig& config, JitStats* 
   options.envp.assign(request.env().begin(), request.env().end());
   options.strace = o.strace();
   options.sysroot = o.sysroot();
+  options.reexec_prefix = hooks.reexec_prefix;
   options.log = log;
   if (request.has_signal_state()) ApplySignalState(request);
   options.inherit_signal_state = request.has_signal_state();

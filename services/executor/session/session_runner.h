@@ -6,6 +6,8 @@
 #define DBT_SERVICES_EXECUTOR_SESSION_SESSION_RUNNER_H_
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "proto/executor.pb.h"
@@ -19,6 +21,8 @@ struct SessionHooks {
   // Starts the translator, the first time a TB is needed that the preload
   // image did not hold. Unset: the translator is attached at the start.
   std::function<absl::Status()> start_translator;
+  // GuestProcess::reexec_prefix: how an exec'd RISC-V program runs.
+  std::vector<std::string> reexec_prefix;
 };
 
 // Runs the guest to its end. `stats` (which may live in a shared StatsPage)

@@ -267,6 +267,12 @@ std::vector<uint8_t> SessionCache::AnswerPreload(uint32_t cursor, codegen::CodeG
 std::optional<absl::StatusOr<TbTranslation>> SessionCache::Find(
     const wire::TranslateRequest& request, codegen::CodeGenBuffer& buffer) {
   if (entries_ == nullptr) return std::nullopt;
+  // The first lookup waits for the program's entries (the preload does
+  // that too): a miss before they are loaded would be translated again.
+  if (!load_waited_) {
+    load_waited_ = true;
+    (void)entries_->WaitLoaded(kLoadTimeout);
+  }
   std::shared_ptr<const cache::TbEntry> e =
       entries_->Match(request.pc, request.flags, request.bytes);
   if (e == nullptr) return std::nullopt;

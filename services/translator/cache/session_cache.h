@@ -159,6 +159,7 @@ class SessionCache {
   cache::ProgramKey program_key_;
   PreloadImages images_;
   uint64_t added_ = 0;  // entries this session made
+  bool load_waited_ = false;
   uint64_t build_ = 0;
   uint64_t image_start_ = 0;
   uint64_t image_end_ = 0;
