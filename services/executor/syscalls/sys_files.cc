@@ -9,6 +9,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -41,9 +42,29 @@ int64_t SyntheticFile(const std::string& name, const std::string& contents) {
   return fd;
 }
 
-// /proc/self/maps and /proc/self/auxv describe the guest, not dbt.
+// /proc/cpuinfo as a riscv64 Linux gives it: one RISC-V hart per host CPU,
+// with the ISA dbt implements (RV64GC: AT_HWCAP's letters, and the Zicsr
+// and Zifencei that G implies) and Sv39, the address space dbt gives.
+std::string RiscvCpuinfo() {
+  std::string text;
+  const long cpus = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
+  for (long i = 0; i < cpus; ++i) {
+    absl::StrAppend(&text, "processor\t: ", i, "\nhart\t\t: ", i,
+                    "\nisa\t\t: rv64imafdc_zicsr_zifencei\nmmu\t\t: sv39\nuarch\t\t: dbt\n\n");
+  }
+  return text;
+}
+
+// /proc/self/maps and /proc/self/auxv describe the guest, not dbt; so does
+// /proc/cpuinfo.
 std::optional<int64_t> OpenSyntheticProcFile(GuestProcess& proc, const std::string& path,
                                              uint64_t flags) {
+  if (path == "/proc/cpuinfo") {
+    if ((flags & kGuestOAccmode) != 0) return -EACCES;
+    int64_t fd = SyntheticFile("cpuinfo", RiscvCpuinfo());
+    if (fd >= 0 && !(flags & kGuestOCloexec)) fcntl(static_cast<int>(fd), F_SETFD, 0);
+    return fd;
+  }
   std::string self = absl::StrCat("/proc/", getpid(), "/");
   std::string rest;
   if (path.rfind("/proc/self/", 0) == 0) {

@@ -26,6 +26,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 
 constexpr uint64_t kData = 0x100000;      // 16 pages, read-write.
 constexpr uint64_t kReadOnly = 0x200000;  // One page, read-only.
@@ -371,6 +372,26 @@ TEST_F(SyscallsTest, ProcSelfMapsDescribesTheGuest) {
   EXPECT_EQ(fcntl(static_cast<int>(fd), F_GETFD), 0);  // No O_CLOEXEC asked.
   Call(kNrClose, fd);
   EXPECT_EQ(Call(kNrOpenat, static_cast<uint64_t>(-100), Str(kData, "/proc/self/maps"), O_RDWR),
+            -EACCES);
+}
+
+// /proc/cpuinfo: one RISC-V hart per host CPU, the ISA dbt implements.
+TEST_F(SyscallsTest, ProcCpuinfoDescribesRiscvHarts) {
+  int64_t fd = Call(kNrOpenat, static_cast<uint64_t>(-100), Str(kData, "/proc/cpuinfo"), 0);
+  ASSERT_GE(fd, 0);
+  const int64_t n = Call(kNrRead, fd, kData + 0x1000, 8192);
+  ASSERT_GT(n, 0);
+  const std::string text(reinterpret_cast<char*>(mem_->Host(kData + 0x1000)), n);
+  EXPECT_THAT(text, HasSubstr("processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc_zicsr_zifencei\n"));
+  EXPECT_THAT(text, HasSubstr("mmu\t\t: sv39\n"));
+  EXPECT_THAT(text, Not(HasSubstr("vendor_id")));
+  size_t harts = 0;
+  for (size_t at = text.find("hart\t"); at != std::string::npos; at = text.find("hart\t", at + 1)) {
+    ++harts;
+  }
+  EXPECT_EQ(harts, static_cast<size_t>(sysconf(_SC_NPROCESSORS_ONLN)));
+  Call(kNrClose, fd);
+  EXPECT_EQ(Call(kNrOpenat, static_cast<uint64_t>(-100), Str(kData, "/proc/cpuinfo"), O_WRONLY),
             -EACCES);
 }
 
