@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <vector>
 
 namespace dbt {
 
@@ -34,15 +35,31 @@ inline bool WriteAll(int fd, const void* data, size_t n) {
 // numbers). Below the usual 1024 soft limit.
 inline constexpr int kFirstOwnFd = 512;
 
+// dbt's own fds, as the guest must not see them: MoveFdAboveGuestFds marks
+// each; the guest's close, dup and fcntl answer EBADF for them, its
+// close_range skips them and its /proc/self/fd listing leaves them out
+// (services/executor/syscalls). A mark holds while the number is the same
+// open file (device and inode as when marked): a number dbt closed and the
+// guest got again is the guest's.
+void MarkOwnFd(int fd);
+bool IsOwnFd(int fd);
+// The marked fds that are still dbt's, ascending.
+std::vector<int> OwnFds();
+
 // Moves `fd` to the lowest free number >= kFirstOwnFd, close-on-exec, and
-// closes the old one. Returns the new fd, or `fd` itself where that fails
-// (a lower RLIMIT_NOFILE): only the numbering is lost then.
+// closes the old one; marks it as dbt's. Returns the new fd, or `fd` itself
+// where that fails (a lower RLIMIT_NOFILE): only the numbering is lost then.
 inline int MoveFdAboveGuestFds(int fd) {
-  if (fd < 0 || fd >= kFirstOwnFd) return fd;
-  const int high = fcntl(fd, F_DUPFD_CLOEXEC, kFirstOwnFd);
-  if (high < 0) return fd;
-  close(fd);
-  return high;
+  if (fd < 0) return fd;
+  if (fd < kFirstOwnFd) {
+    const int high = fcntl(fd, F_DUPFD_CLOEXEC, kFirstOwnFd);
+    if (high >= 0) {
+      close(fd);
+      fd = high;
+    }
+  }
+  MarkOwnFd(fd);
+  return fd;
 }
 
 }  // namespace dbt

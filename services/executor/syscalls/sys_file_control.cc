@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/fd_io.h"
 #include "services/executor/runtime/host_signals.h"
 #include "services/executor/syscalls/guest_access.h"
 #include "services/executor/syscalls/open_flags.h"
@@ -60,6 +61,7 @@ int64_t SysFcntl(GuestProcess& proc, const SyscallArgs& args) {
   const int fd = static_cast<int>(args.a[0]);
   const int cmd = static_cast<int>(args.a[1]);
   const uint64_t arg = args.a[2];
+  if (IsOwnFd(fd)) return -EBADF;  // dbt's own: not open, to the guest
   switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:

@@ -13,7 +13,9 @@
 #include <cstring>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/fd_io.h"
 #include "services/executor/runtime/host_signals.h"
 #include "services/executor/syscalls/guest_access.h"
 #include "services/executor/syscalls/open_flags.h"
@@ -129,13 +131,31 @@ int64_t SysOpenat(GuestProcess& proc, const SyscallArgs& args) {
                      static_cast<uint64_t>(OpenFlagsToHost(args.a[2])), args.a[3]);
 }
 
+// dbt's own fds (common/fd_io.h) are not open, to the guest: closing one
+// is EBADF, close_range leaves them, dup onto or from one is EBADF.
 int64_t SysClose(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(Fd(args.a[0]))) return -EBADF;
   return HostResult(close(Fd(args.a[0])));
 }
 
 int64_t SysCloseRange(GuestProcess& proc, const SyscallArgs& args) {
-  return HostResult(syscall(SYS_close_range, static_cast<unsigned>(args.a[0]),
-                            static_cast<unsigned>(args.a[1]), static_cast<unsigned>(args.a[2])));
+  const unsigned first = static_cast<unsigned>(args.a[0]);
+  const unsigned last = static_cast<unsigned>(args.a[1]);
+  const unsigned flags = static_cast<unsigned>(args.a[2]);
+  if (first > last) return -EINVAL;
+  // The guest's range, minus dbt's fds: the gaps between them.
+  unsigned from = first;
+  for (int own : OwnFds()) {
+    const unsigned o = static_cast<unsigned>(own);
+    if (o < from || o > last) continue;
+    if (o > from) {
+      if (syscall(SYS_close_range, from, o - 1, flags) != 0) return HostError();
+    }
+    from = o + 1;
+    if (from == 0) return 0;  // wrapped: own was ~0u
+  }
+  if (from > last) return 0;
+  return HostResult(syscall(SYS_close_range, from, last, flags));
 }
 
 int64_t SysRead(GuestProcess& proc, const SyscallArgs& args) {
@@ -202,18 +222,62 @@ int64_t SysLseek(GuestProcess& proc, const SyscallArgs& args) {
   return HostResult(lseek(Fd(args.a[0]), static_cast<off_t>(args.a[1]), Fd(args.a[2])));
 }
 
+// Whether dir_fd lists this process's fds (/proc/self/fd, /proc/PID/fd).
+bool ListsOwnFds(int dir_fd) {
+  char target[64];
+  const ssize_t n =
+      readlink(absl::StrCat("/proc/self/fd/", dir_fd).c_str(), target, sizeof target - 1);
+  if (n <= 0) return false;
+  target[n] = '\0';
+  return absl::StrCat("/proc/", getpid(), "/fd") == target;
+}
+
 int64_t SysGetdents64(GuestProcess& proc, const SyscallArgs& args) {
   // struct linux_dirent64 has one layout on every architecture.
   void* buf = HostOut(proc, args.a[1], args.a[2]);
   if (buf == nullptr) return -EFAULT;
-  return HostResult(syscall(SYS_getdents64, Fd(args.a[0]), buf, args.a[2]));
+  const int fd = Fd(args.a[0]);
+  if (!ListsOwnFds(fd)) return HostResult(syscall(SYS_getdents64, fd, buf, args.a[2]));
+  // /proc/self/fd: dbt's own fds are left out (a batch that held only
+  // those is read past: 0 would mean the end).
+  const std::vector<int> own = OwnFds();
+  char* p = static_cast<char*>(buf);
+  for (;;) {
+    const long n = syscall(SYS_getdents64, fd, buf, args.a[2]);
+    if (n <= 0) return n < 0 ? HostError() : 0;
+    long kept = 0;
+    for (long at = 0; at < n;) {
+      struct Dirent {
+        uint64_t ino;
+        int64_t off;
+        uint16_t reclen;
+        uint8_t type;
+        char name[1];
+      };
+      auto* d = reinterpret_cast<Dirent*>(p + at);
+      const uint16_t len = d->reclen;
+      int number = -1;
+      bool hide =
+          absl::SimpleAtoi(d->name, &number) && std::binary_search(own.begin(), own.end(), number);
+      if (!hide) {
+        if (kept != at) memmove(p + kept, p + at, len);
+        kept += len;
+      }
+      at += len;
+    }
+    if (kept > 0) return kept;
+  }
 }
 
 int64_t SysDup(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(Fd(args.a[0]))) return -EBADF;
   return HostResult(dup(Fd(args.a[0])));
 }
 
 int64_t SysDup3(GuestProcess& proc, const SyscallArgs& args) {
+  // Onto one of dbt's fds: the guest cannot have it (EBADF rather than
+  // cutting dbt's link; Linux would replace the file there).
+  if (IsOwnFd(Fd(args.a[0])) || IsOwnFd(Fd(args.a[1]))) return -EBADF;
   return HostResult(syscall(SYS_dup3, Fd(args.a[0]), Fd(args.a[1]), OpenFlagsToHost(args.a[2])));
 }
 
