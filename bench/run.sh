@@ -6,9 +6,12 @@
 # bench/out/results.json.
 #
 # Usage: bench/run.sh [--quick] [--reps N] [--only NAME,...] [--no-build]
-#                     [--dbt PATH] [--timeout SECS]
+#                     [--link static|dynamic|both] [--dbt PATH] [--timeout SECS]
 #   --quick     one repetition (default: 3, best time kept)
 #   --only      run only these benchmarks (default: all)
+#   --link      the riscv64 builds to time: static, dynamically linked against
+#               /usr/riscv64-linux-gnu's glibc (NAME_dyn; qemu gets -L), or both
+#               (default); each against the same native build
 #   --no-build  use what is in bazel-bin (default: bazel build //bench:all and,
 #               if it builds, //clients:dbt)
 #   --dbt PATH  the dbt client to time (default bazel-bin/clients/dbt); flags for
@@ -27,6 +30,7 @@ only=""
 build=1
 dbt=$root/bazel-bin/clients/dbt
 timeout_secs=600
+link=both
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) reps=1; shift ;;
@@ -35,6 +39,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) build=0; shift ;;
     --dbt) dbt=$2; shift 2 ;;
     --timeout) timeout_secs=$2; shift 2 ;;
+    --link) link=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -44,6 +49,12 @@ benchmarks=(sha256 sieve nbody matmul qsort interp tree strings)
 if [[ -n $only ]]; then
   IFS=, read -r -a benchmarks <<<"$only"
 fi
+case "$link" in
+  static) ;;
+  dynamic) benchmarks=("${benchmarks[@]/%/_dyn}") ;;
+  both) benchmarks=("${benchmarks[@]}" "${benchmarks[@]/%/_dyn}") ;;
+  *) echo "bench/run.sh: --link takes static, dynamic or both" >&2; exit 2 ;;
+esac
 
 if [[ $build -eq 1 ]]; then
   echo "building //bench:all ..." >&2
@@ -112,7 +123,7 @@ ratio() {
 declare -A native_s qemu_s dbt_s
 for b in "${benchmarks[@]}"; do
   guest=$root/bazel-bin/bench/riscv64/$b
-  host=$root/bazel-bin/bench/x86_64/$b
+  host=$root/bazel-bin/bench/x86_64/${b%_dyn}
   if [[ ! -x $guest || ! -x $host ]]; then
     echo "bench/run.sh: $b is not built (bazel build //bench:all)" >&2
     native_s[$b]=FAIL qemu_s[$b]=FAIL dbt_s[$b]=n/a
@@ -122,7 +133,7 @@ for b in "${benchmarks[@]}"; do
   native_s[$b]=$(time_best "$b.native" "" "$host")
   expected=$scratch/$b.native.out
   [[ -f $expected ]] || expected=/dev/null  # native failed: nothing to compare with
-  qemu_s[$b]=$(time_best "$b.qemu" "$expected" "$qemu" "$guest")
+  qemu_s[$b]=$(time_best "$b.qemu" "$expected" "$qemu" -L /usr/riscv64-linux-gnu "$guest")
   if [[ $have_dbt -eq 1 ]]; then
     # shellcheck disable=SC2086  # DBT_RUN_FLAGS is a word list on purpose.
     dbt_s[$b]=$(time_best "$b.dbt" "$expected" "$dbt" run ${DBT_RUN_FLAGS:-} "$guest")
