@@ -84,7 +84,7 @@ for cmd in "${progs[@]}"; do
   read -r -a p <<< "$cmd"
   name=$(basename "${p[0]}")
   store=$work/store-$name
-  q=$(pre="" best "$qemu" "${p[@]}")
+  q=$(pre="" best "$qemu" -L /usr/riscv64-linux-gnu "${p[@]}")
   nc=$(pre="" best "$dbt" run --no-cache "${p[@]}")
   # The last run's translator may still be storing (after dbt exited):
   # each cold repetition starts once it is done.
