@@ -8,8 +8,11 @@
 //   execer bad DIR        writes DIR/bad, a RISC-V ELF header with no
 //                         program headers, and execs it: prints the errno
 //   execer forkexec       a child execs "chain 1"; prints its exit status
+//   execer identity FILE  writes "pid ppid pgid sid" to FILE, then waits for
+//                         SIGTERM and exits 42
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +46,21 @@ static int Chain(int n, char** argv) {
   return 1;
 }
 
+static volatile sig_atomic_t g_terminated = 0;
+static void OnTerm(int sig) { g_terminated = sig; }
+
 int main(int argc, char** argv) {
+  if (argc >= 3 && strcmp(argv[1], "identity") == 0) {
+    signal(SIGTERM, OnTerm);
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", argv[2]);
+    FILE* f = fopen(tmp, "w");
+    fprintf(f, "%d %d %d %d\n", (int)getpid(), (int)getppid(), (int)getpgid(0), (int)getsid(0));
+    fclose(f);
+    rename(tmp, argv[2]);
+    while (!g_terminated) pause();
+    return 42;
+  }
   if (argc >= 3 && strcmp(argv[1], "chain") == 0) return Chain(atoi(argv[2]), argv);
   if (argc >= 2 && strcmp(argv[1], "args") == 0) {
     for (int i = 0; i < argc; ++i) printf("arg %d: %s\n", i, i == 0 ? "(self)" : argv[i]);

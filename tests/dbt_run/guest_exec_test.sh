@@ -38,7 +38,23 @@ for prog in "$execer" "$execer_dyn"; do
     # A forked child that execs: its parent sees its status.
     "$dbt" run $mode "$prog" forkexec > "$work/fork.txt" 2>&1 || fail "$tag forkexec: exit $?"
     grep -qx "child exited 7" "$work/fork.txt" || fail "$tag forkexec: $(cat "$work/fork.txt")"
-    echo "$tag: exec chain (one pid), #! script, malformed ELF (ENOEXEC), fork+exec: right"
+    # Process identity as the shell sees it: $! is the guest's pid, its
+    # parent is this shell, its group and session are what ps says; kill $!
+    # reaches the guest, whose exit status wait gets.
+    rm -f "$work/id.txt"
+    "$dbt" run $mode "$prog" identity "$work/id.txt" &
+    p=$!
+    for _ in $(seq 200); do [ -s "$work/id.txt" ] && break; sleep 0.05; done
+    read -r gpid gppid gpgid gsid < "$work/id.txt" || fail "$tag identity: no output"
+    [ "$gpid" = "$p" ] || fail "$tag identity: getpid $gpid, \$! $p"
+    [ "$gppid" = "$$" ] || fail "$tag identity: getppid $gppid, the shell is $$"
+    [ "$gpgid" = "$(ps -o pgid= -p "$p" | tr -d ' ')" ] || fail "$tag identity: pgid"
+    [ "$gsid" = "$(ps -o sid= -p "$p" | tr -d ' ')" ] || fail "$tag identity: sid"
+    kill -TERM "$p"
+    wait "$p"
+    status=$?
+    [ "$status" = 42 ] || fail "$tag identity: kill \$! then wait: status $status, want 42"
+    echo "$tag: exec chain (one pid), #! script, malformed ELF (ENOEXEC), fork+exec, pid/ppid/pgid/sid and kill \$!: right"
   done
 done
 echo PASS
