@@ -134,11 +134,11 @@ TEST_F(SyscallsTest, UnknownSyscallIsEnosysAndSaysSoUnderStrace) {
   size_t len = 0;
   proc_->strace = open_memstream(&buf, &len);
   EXPECT_EQ(Call(400), -ENOSYS);
-  EXPECT_EQ(Call(198), -ENOSYS);  // socket: not emulated yet.
+  EXPECT_EQ(Call(219), -ENOSYS);  // keyctl: not emulated yet.
   EXPECT_EQ(env_->cpu.pc, kPc + 4);
   fclose(proc_->strace);
   const std::string pid = std::to_string(getpid());
-  EXPECT_EQ(std::string(buf), pid + " Unknown syscall 400\n" + pid + " Unknown syscall 198\n");
+  EXPECT_EQ(std::string(buf), pid + " Unknown syscall 400\n" + pid + " Unknown syscall 219\n");
   free(buf);
 }
 
