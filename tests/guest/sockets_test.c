@@ -8,6 +8,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stddef.h>
@@ -229,6 +231,33 @@ static void Options(void) {
   close(s);
 }
 
+// What needs AF_NETLINK (getifaddrs) and the resolver (getaddrinfo, which
+// reads /etc/hosts through NSS: in a static build, from the sysroot's
+// libnss_files).
+static void Names(void) {
+  struct ifaddrs* list;
+  CHECK_EQ(getifaddrs(&list), 0);
+  int lo4 = 0, lo6 = 0;
+  for (struct ifaddrs* p = list; p != NULL; p = p->ifa_next) {
+    if (strcmp(p->ifa_name, "lo") != 0 || p->ifa_addr == NULL) continue;
+    lo4 |= p->ifa_addr->sa_family == AF_INET;
+    lo6 |= p->ifa_addr->sa_family == AF_INET6;
+  }
+  freeifaddrs(list);
+  printf("getifaddrs: lo has inet %d\n", lo4);
+  (void)lo6;
+  struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
+  struct addrinfo* res = NULL;
+  const int e = getaddrinfo("localhost", "80", &hints, &res);
+  if (e == 0) {
+    const struct sockaddr_in* in = (const struct sockaddr_in*)res->ai_addr;
+    printf("getaddrinfo localhost: %s port %d\n", inet_ntoa(in->sin_addr), ntohs(in->sin_port));
+    freeaddrinfo(res);
+  } else {
+    printf("getaddrinfo localhost: %s\n", gai_strerror(e));
+  }
+}
+
 static void Errors(void) {
   const int s = socket(AF_INET, SOCK_STREAM, 0);
   errno = 0;
@@ -265,6 +294,7 @@ int main(void) {
   UnixPairs();
   FdPassing();
   Options();
+  Names();
   Errors();
   return GuestFinish();
 }
