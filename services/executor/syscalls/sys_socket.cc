@@ -5,7 +5,8 @@
 // as they are, guest addresses translated (and range-checked: EFAULT), the
 // pointers inside a msghdr rewritten in a host copy. Calls that may block
 // go through SafeSyscall: a signal for the guest interrupts them, and
-// kSysRestart in the table restarts them as Linux does.
+// kSysRestart in the table restarts them as Linux does. dbt's own fds
+// (common/fd_io.h) are not open to the guest: EBADF.
 #include <errno.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -13,6 +14,7 @@
 
 #include <vector>
 
+#include "common/fd_io.h"
 #include "services/executor/runtime/host_signals.h"
 #include "services/executor/syscalls/guest_access.h"
 #include "services/executor/syscalls/syscall_table.h"
@@ -125,6 +127,7 @@ void MsghdrBack(GuestProcess& proc, uint64_t addr, const struct msghdr& m) {
 }
 
 int64_t Mmsg(GuestProcess& proc, const SyscallArgs& args, bool receive) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   const uint64_t vec = args.a[1];
   const uint64_t n = std::min<uint64_t>(args.a[2], kMaxMmsg);
   struct GuestMmsghdr {
@@ -174,16 +177,19 @@ int64_t SysSocketpair(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysBind(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   const void* addr;
   if (int64_t e = SockaddrIn(proc, args.a[1], args.a[2], &addr); e < 0) return e;
   return HostResult(syscall(SYS_bind, args.a[0], addr, args.a[2]));
 }
 
 int64_t SysListen(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   return HostResult(syscall(SYS_listen, args.a[0], args.a[1]));
 }
 
 int64_t SysAccept4(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   void* addr;
   socklen_t* len;
   if (int64_t e = SockaddrOut(proc, args.a[1], args.a[2], &addr, &len); e < 0) return e;
@@ -198,12 +204,14 @@ int64_t SysAccept(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysConnect(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   const void* addr;
   if (int64_t e = SockaddrIn(proc, args.a[1], args.a[2], &addr); e < 0) return e;
   return SafeSyscall(SYS_connect, args.a[0], reinterpret_cast<uint64_t>(addr), args.a[2]);
 }
 
 int64_t SysGetsockname(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   void* addr;
   socklen_t* len;
   if (int64_t e = SockaddrOut(proc, args.a[1], args.a[2], &addr, &len); e < 0) return e;
@@ -212,6 +220,7 @@ int64_t SysGetsockname(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysGetpeername(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   void* addr;
   socklen_t* len;
   if (int64_t e = SockaddrOut(proc, args.a[1], args.a[2], &addr, &len); e < 0) return e;
@@ -220,6 +229,7 @@ int64_t SysGetpeername(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysSendto(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   const void* buf = args.a[2] == 0 ? nullptr : HostIn(proc, args.a[1], args.a[2]);
   if (buf == nullptr && args.a[2] != 0) return -EFAULT;
   const void* addr;
@@ -229,6 +239,7 @@ int64_t SysSendto(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysRecvfrom(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   void* buf = args.a[2] == 0 ? nullptr : HostOut(proc, args.a[1], args.a[2]);
   if (buf == nullptr && args.a[2] != 0) return -EFAULT;
   void* addr;
@@ -239,6 +250,7 @@ int64_t SysRecvfrom(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysSetsockopt(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   const uint64_t len = args.a[4];
   if (static_cast<int32_t>(len) < 0) return -EINVAL;
   const void* value = nullptr;
@@ -250,6 +262,7 @@ int64_t SysSetsockopt(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysGetsockopt(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   socklen_t n = 0;
   if (!ReadGuest(proc, args.a[4], &n)) return -EFAULT;
   if (static_cast<int32_t>(n) < 0) return -EINVAL;
@@ -264,10 +277,12 @@ int64_t SysGetsockopt(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysShutdown(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   return HostResult(syscall(SYS_shutdown, args.a[0], args.a[1]));
 }
 
 int64_t SysSendmsg(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   struct msghdr m;
   std::vector<struct iovec> iov;
   if (int64_t e = HostMsghdr(proc, args.a[1], false, &m, &iov); e < 0) return e;
@@ -275,6 +290,7 @@ int64_t SysSendmsg(GuestProcess& proc, const SyscallArgs& args) {
 }
 
 int64_t SysRecvmsg(GuestProcess& proc, const SyscallArgs& args) {
+  if (IsOwnFd(static_cast<int>(args.a[0]))) return -EBADF;
   struct msghdr m;
   std::vector<struct iovec> iov;
   if (int64_t e = HostMsghdr(proc, args.a[1], true, &m, &iov); e < 0) return e;
