@@ -120,13 +120,20 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
     return absl::ResourceExhaustedError(absl::StrCat("pipe: ", strerror(errno)));
   }
   // No atfork handlers: the child makes only syscalls until exec (we may
-  // have threads: the run's supervisor restarts a translator). The
-  // intermediate of not_our_child is a clone child (exit signal 0), which a
-  // guest's wait(-1) in another thread does not reap before we do.
+  // have threads: the run's supervisor restarts a translator, and a guest
+  // thread starts one at its first missing TB). The intermediate of
+  // not_our_child is a clone child (exit signal 0), which a guest's wait(-1)
+  // in another thread does not reap before we do. Every signal is blocked
+  // across the clone, so none reaches dbt's handlers (the guest's) in a
+  // child that is not the guest; the child resets them before unblocking.
+  sigset_t all, old_mask;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old_mask);
   const pid_t pid =
       spec.not_our_child
           ? static_cast<pid_t>(syscall(SYS_clone, 0UL, nullptr, nullptr, nullptr, 0UL))
           : _Fork();
+  if (pid != 0) pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   if (pid < 0) {
     const int err = errno;
     if (log_fd >= 0) close(log_fd);
@@ -162,11 +169,20 @@ absl::StatusOr<pid_t> SpawnService(const ServiceSpawn& spec) {
       }
     }
     close_range(spec.pass_fd >= 0 ? 4 : 3, ~0u, 0);
+    // Handlers back to their defaults before anything can be delivered
+    // (exec would reset them, but not before a pending signal ran one).
+    for (int sig = 1; sig < NSIG; ++sig) {
+      struct sigaction current;
+      if (sigaction(sig, nullptr, &current) == 0 && current.sa_handler != SIG_IGN &&
+          current.sa_handler != SIG_DFL) {
+        signal(sig, SIG_DFL);
+      }
+    }
+    signal(SIGINT, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGQUIT, SIG_DFL);
     execv(argv[0], argv.data());
     dprintf(2, "dbt: exec %s: %s\n", argv[0], strerror(errno));
     _exit(127);
